@@ -1,0 +1,101 @@
+"""Dateline: structured news records over a documented REST API."""
+
+import logging
+
+import peewee as pw
+from flask import Flask, redirect, url_for
+from flask_swagger_ui import get_swaggerui_blueprint
+
+from api.cli import register_commands
+from api.config import Config
+from api.db import init_db
+from api.jsonio import OrjsonProvider
+from api.problems import Api, problem_response
+from api.query_guard import init_query_guard
+from api.resources import register_blueprints
+from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
+
+log = logging.getLogger("dateline")
+
+API_DESCRIPTION = """\
+Structured news records: **articles**, the **actors** and **locations** they
+name, and the **events** they report, each event typed with a CAMEO code,
+dated with its precision, placed, and linked to its actors (in roles) and to
+the articles and quotes that support it.
+
+Errors are RFC 9457 Problem Details (`application/problem+json`); the
+`errors` member maps each request location (`json`, `query`) to the bad
+fields and their messages. Lists page with `page` and `page_size`; the
+`X-Pagination` header carries the totals. Every record has an `ETag`; send it
+back in `If-Match` to write only if nobody changed the record meanwhile.
+"""
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.json = OrjsonProvider(app)
+    app.config.from_object(Config())
+    app.config.update(config or {})
+    app.config["API_SPEC_OPTIONS"] = {
+        "info": {"description": API_DESCRIPTION},
+        "servers": [{"url": app.config.get("DATELINE_PUBLIC_URL") or "/"}],
+    }
+
+    init_db(app)
+    api = Api(app)
+    register_blueprints(api)
+    init_query_guard(app)
+    _register_error_handlers(app)
+    _register_docs(app)
+    register_commands(app)
+    return app
+
+
+def _register_error_handlers(app: Flask):
+    @app.errorhandler(NotFound)
+    def _not_found(error):
+        return problem_response(404, error.message)
+
+    @app.errorhandler(Conflict)
+    def _conflict(error):
+        return problem_response(
+            409, error.message, {"json": error.errors} if error.errors else None
+        )
+
+    @app.errorhandler(InvalidData)
+    def _invalid_data(error):
+        return problem_response(422, None, {"json": error.errors})
+
+    @app.errorhandler(InvalidFilter)
+    def _invalid_filter(error):
+        return problem_response(422, None, {"query": error.errors})
+
+    @app.errorhandler(pw.IntegrityError)
+    def _integrity(error):
+        log.warning("integrity error: %s", error)
+        return problem_response(
+            409,
+            "The change conflicts with existing records: a unique value already "
+            "taken, or a reference to a record that is gone.",
+        )
+
+    @app.errorhandler(pw.OperationalError)
+    def _busy(error):
+        log.warning("database error: %s", error)
+        return problem_response(
+            503, "The database is busy; retry shortly.", headers={"Retry-After": "1"}
+        )
+
+
+def _register_docs(app: Flask):
+    docs = get_swaggerui_blueprint(
+        "/docs",
+        "/openapi.json",
+        config={"app_name": "Dateline API", "deepLinking": True},
+        blueprint_name="docs",
+    )
+    app.register_blueprint(docs)
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("docs.show", path=None))

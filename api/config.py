@@ -1,0 +1,32 @@
+"""Settings read from the environment; tests override them with a dict."""
+
+import os
+
+from environs import Env
+
+env = Env()
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/dateline.db"
+
+
+class Config:
+    """Flask and flask-smorest settings, then Dateline's own (``DATELINE_*``)."""
+
+    def __init__(self):
+        env.read_env(os.environ.get("DATELINE_ENV_FILE"), recurse=False)
+        self.DATABASE_URL = env.str("DATABASE_URL", DEFAULT_DATABASE_URL)
+        self.DATELINE_DB_POOL_SIZE = env.int("DATELINE_DB_POOL_SIZE", 8)
+        self.DATELINE_SQLITE_BUSY_TIMEOUT_MS = env.int(
+            "DATELINE_SQLITE_BUSY_TIMEOUT_MS", 5000
+        )
+        self.DATELINE_REQUIRE_IF_MATCH = env.bool("DATELINE_REQUIRE_IF_MATCH", False)
+        self.DATELINE_PUBLIC_URL = env.str("DATELINE_PUBLIC_URL", "")
+        self.MAX_CONTENT_LENGTH = env.int("DATELINE_MAX_BODY_BYTES", 10 * 1024 * 1024)
+
+        self.API_TITLE = "Dateline"
+        self.API_VERSION = "1.0.0"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = None
+        self.JSON_SORT_KEYS = False

@@ -1,0 +1,70 @@
+"""The database proxy and its binding to DATABASE_URL."""
+
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import peewee as pw
+from playhouse import db_url
+
+db = pw.DatabaseProxy()
+
+# Our URLs name the database, not the driver: pool connections (a new connection
+# per request costs more than the request itself) and prefer psycopg 3.
+_SCHEMES = {
+    "sqlite": "sqlite+pool",
+    "postgres": "psycopg3+pool",
+    "postgresql": "psycopg3+pool",
+}
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, pw.SqliteDatabase)
+
+
+def open_database(url: str, pool_size: int = 8, busy_timeout_ms: int = 5000):
+    """Return a peewee database for ``url``: sqlite:///path or postgresql://..."""
+    parts = urlsplit(url)
+    scheme = _SCHEMES.get(parts.scheme, parts.scheme)
+    options = {"max_connections": pool_size, "stale_timeout": 300}
+    if scheme.startswith("sqlite"):
+        path = parts.path[1:]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        options.update(
+            timeout=busy_timeout_ms / 1000,
+            # Writers take the lock when they begin, not when they first write:
+            # a read-then-write transaction in WAL mode otherwise fails at once
+            # with "database is locked", whatever the busy timeout.
+            lock_type="IMMEDIATE",
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "synchronous": "normal",
+                "busy_timeout": busy_timeout_ms,
+                "cache_size": -32000,
+            },
+        )
+        return db_url.connect(f"{scheme}:///{path}", **options)
+    return db_url.connect(urlunsplit((scheme, *parts[1:])), **options)
+
+
+def init_db(app):
+    """Bind the proxy to the app's database and manage connections per request."""
+    database = open_database(
+        app.config["DATABASE_URL"],
+        pool_size=app.config.get("DATELINE_DB_POOL_SIZE", 8),
+        busy_timeout_ms=app.config.get("DATELINE_SQLITE_BUSY_TIMEOUT_MS", 5000),
+    )
+    db.initialize(database)
+    app.extensions["dateline_db"] = database
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(_exc):
+        if not db.is_closed():
+            db.close()
+
+    return database

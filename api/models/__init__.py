@@ -1,0 +1,21 @@
+"""Peewee models, in dependency order."""
+
+from api.models.actor import Actor, ActorAlias
+from api.models.article import Article
+from api.models.base import BaseModel
+from api.models.event import Event, EventActor, EventSource
+from api.models.location import Location
+
+MODELS = [Location, Actor, ActorAlias, Article, Event, EventActor, EventSource]
+
+__all__ = [
+    "MODELS",
+    "Actor",
+    "ActorAlias",
+    "Article",
+    "BaseModel",
+    "Event",
+    "EventActor",
+    "EventSource",
+    "Location",
+]

@@ -1,0 +1,38 @@
+"""Events and their links: actors in roles, and the articles that report them."""
+
+import peewee as pw
+
+from api.models.actor import Actor
+from api.models.article import Article
+from api.models.base import BaseModel, LinkModel
+from api.models.location import Location
+
+
+class Event(BaseModel):
+    event_code = pw.CharField(max_length=4, index=True)
+    summary = pw.TextField(null=True)
+    date_start = pw.DateField(index=True)
+    date_end = pw.DateField(index=True)
+    date_precision = pw.CharField(max_length=8)
+    location = pw.ForeignKeyField(Location, null=True, backref="events", index=True)
+    geo_precision = pw.CharField(max_length=16, null=True)
+    # NULL means the number of deaths is unknown, which is not the same as 0.
+    fatalities = pw.IntegerField(null=True)
+
+
+class EventActor(LinkModel):
+    event = pw.ForeignKeyField(Event, backref="actor_links", on_delete="CASCADE")
+    actor = pw.ForeignKeyField(Actor, backref="event_links", index=True)
+    role = pw.CharField(max_length=16)
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("event", "actor", "role"), True),)
+
+
+class EventSource(LinkModel):
+    event = pw.ForeignKeyField(Event, backref="source_links", on_delete="CASCADE")
+    article = pw.ForeignKeyField(Article, backref="event_links", index=True)
+    quote = pw.TextField(null=True)
+    position = pw.IntegerField(default=0)
+

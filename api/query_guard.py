@@ -1,0 +1,52 @@
+"""Rejects query parameters an endpoint does not document, so typos are not ignored."""
+
+from functools import cache
+
+from flask import Flask, current_app, request
+
+from flask_smorest import abort
+
+PAGINATION_PARAMS = frozenset({"page", "page_size"})
+
+
+def _schema_params(schema) -> set[str]:
+    return {f.data_key or name for name, f in schema.fields.items() if not f.dump_only}
+
+
+@cache
+def _allowed(view_func, method: str) -> frozenset[str] | None:
+    """Names of the query parameters documented for this view, or None if not an API view."""
+    view_class = getattr(view_func, "view_class", None)
+    handler = getattr(view_class, method.lower(), None) if view_class else view_func
+    apidoc = getattr(handler, "_apidoc", None)
+    if apidoc is None:
+        return None
+    allowed = set()
+    for param in apidoc.get("arguments", {}).get("parameters", []):
+        if param.get("in") == "query":
+            schema = param["schema"]
+            allowed |= _schema_params(schema() if isinstance(schema, type) else schema)
+    if "pagination" in apidoc:
+        allowed |= PAGINATION_PARAMS
+    return frozenset(allowed)
+
+
+def reject_unknown_query_params():
+    if not request.args or request.endpoint is None:
+        return
+    view_func = current_app.view_functions.get(request.endpoint)
+    method = "GET" if request.method == "HEAD" else request.method
+    allowed = _allowed(view_func, method)
+    if allowed is None:
+        return
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        abort(
+            422,
+            errors={"query": {name: ["Unknown parameter."] for name in unknown}},
+            message="Unknown query parameters: " + ", ".join(unknown) + ".",
+        )
+
+
+def init_query_guard(app: Flask):
+    app.before_request(reject_unknown_query_params)

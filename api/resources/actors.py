@@ -1,0 +1,99 @@
+"""HTTP endpoints for actors and the events they take part in."""
+
+from flask.views import MethodView
+
+from api.pagination import PeeweePage
+from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprint
+from api.services import actors, events
+from schemas.actors import (
+    ActorPatchSchema,
+    ActorQueryArgsSchema,
+    ActorSchema,
+    ActorWriteSchema,
+)
+from schemas.common import DeleteArgsSchema
+from schemas.events import EventSchema, RelatedEventsQueryArgsSchema
+
+blp = Blueprint(
+    "Actors",
+    __name__,
+    url_prefix="/actors",
+    description="People, organisations, states and armed groups, with aliases.",
+)
+
+EXAMPLE = {
+    "name": "Recep Tayyip Erdoğan",
+    "kind": "person",
+    "country": "TR",
+    "description": "President of Turkey",
+    "aliases": ["Erdogan", "Tayyip Erdogan"],
+}
+
+
+@blp.route("/")
+class Actors(MethodView):
+    @blp.etag
+    @blp.arguments(ActorQueryArgsSchema, location="query")
+    @blp.response(200, ActorSchema(many=True))
+    @blp.paginate(PeeweePage)
+    def get(self, filters):
+        """List actors"""
+        return actors.list_actors(**filters)
+
+    @blp.etag
+    @blp.arguments(ActorWriteSchema, example=EXAMPLE)
+    @blp.response(201, ActorSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    def post(self, data):
+        """Create an actor"""
+        return actors.create_actor(data)
+
+
+@blp.route("/<int:actor_id>")
+class ActorById(MethodView):
+    @blp.etag
+    @blp.response(200, ActorSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, actor_id):
+        """Get an actor"""
+        return actors.get_actor(actor_id)
+
+    @blp.etag
+    @blp.arguments(ActorWriteSchema, example=EXAMPLE)
+    @blp.response(200, ActorSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def put(self, data, actor_id):
+        """Replace an actor"""
+        return actors.update_actor(actor_id, data, blp.precondition(ActorSchema))
+
+    @blp.etag
+    @blp.arguments(ActorPatchSchema, example={"aliases": ["Erdogan"]})
+    @blp.response(200, ActorSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def patch(self, data, actor_id):
+        """Change some fields of an actor"""
+        return actors.update_actor(actor_id, data, blp.precondition(ActorSchema))
+
+    @blp.etag
+    @blp.arguments(DeleteArgsSchema, location="query")
+    @blp.response(204)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **REFERENCED)
+    def delete(self, args, actor_id):
+        """Delete an actor"""
+        actors.delete_actor(actor_id, args["force"], blp.precondition(ActorSchema))
+
+
+@blp.route("/<int:actor_id>/events")
+class ActorEvents(MethodView):
+    @blp.etag
+    @blp.arguments(RelatedEventsQueryArgsSchema, location="query")
+    @blp.response(200, EventSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.paginate(PeeweePage)
+    def get(self, filters, actor_id):
+        """List the events an actor takes part in"""
+        actors.get_actor(actor_id)
+        return events.list_events(actor_id=[actor_id], **filters)

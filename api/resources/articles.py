@@ -1,0 +1,117 @@
+"""HTTP endpoints for articles and the events they report."""
+
+from flask.views import MethodView
+
+from api.pagination import PeeweePage
+from api.resources.blueprint import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    REFERENCED,
+    URL_TAKEN,
+    Blueprint,
+)
+from api.services import articles, events
+from schemas.articles import (
+    ArticlePatchSchema,
+    ArticleQueryArgsSchema,
+    ArticleSchema,
+    ArticleWriteSchema,
+)
+from schemas.common import DeleteArgsSchema
+from schemas.events import EventSchema, RelatedEventsQueryArgsSchema
+
+blp = Blueprint(
+    "Articles",
+    __name__,
+    url_prefix="/articles",
+    description="News articles: the source text and its metadata.",
+)
+
+EXAMPLE = {
+    "url": "https://www.urdupoint.com/en/world/nato-notices-decrease-in-violence-in-syrias-idlib-860425.html",
+    "title": "NATO Notices Decrease In Violence In Syria's Idlib Since Putin-Erdogan Talks - Stoltenberg",
+    "body": "NATO has noticed a decrease in violence in the Syrian province of Idlib ...",
+    "outlet": "Pakistan Point News",
+    "wire_agency": "Sputnik",
+    "dateline_location_id": 12,
+    "published_at": "2020-03-09T15:42:00+05:00",
+    "language": "en",
+}
+
+
+@blp.route("/")
+class Articles(MethodView):
+    @blp.etag
+    @blp.arguments(ArticleQueryArgsSchema, location="query")
+    @blp.response(200, ArticleSchema(many=True))
+    @blp.paginate(PeeweePage)
+    def get(self, filters):
+        """List articles"""
+        return articles.list_articles(**filters)
+
+    @blp.etag
+    @blp.arguments(ArticleWriteSchema, example=EXAMPLE)
+    @blp.response(201, ArticleSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(409, **URL_TAKEN)
+    def post(self, data):
+        """Create an article"""
+        return articles.create_article(data)
+
+
+@blp.route("/<int:article_id>")
+class ArticleById(MethodView):
+    @blp.etag
+    @blp.response(200, ArticleSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, article_id):
+        """Get an article"""
+        return articles.get_article(article_id)
+
+    @blp.etag
+    @blp.arguments(ArticleWriteSchema, example=EXAMPLE)
+    @blp.response(200, ArticleSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **URL_TAKEN)
+    def put(self, data, article_id):
+        """Replace an article"""
+        return articles.update_article(
+            article_id, data, blp.precondition(ArticleSchema)
+        )
+
+    @blp.etag
+    @blp.arguments(ArticlePatchSchema, example={"language": "en"})
+    @blp.response(200, ArticleSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **URL_TAKEN)
+    def patch(self, data, article_id):
+        """Change some fields of an article"""
+        return articles.update_article(
+            article_id, data, blp.precondition(ArticleSchema)
+        )
+
+    @blp.etag
+    @blp.arguments(DeleteArgsSchema, location="query")
+    @blp.response(204)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **REFERENCED)
+    def delete(self, args, article_id):
+        """Delete an article"""
+        articles.delete_article(
+            article_id, args["force"], blp.precondition(ArticleSchema)
+        )
+
+
+@blp.route("/<int:article_id>/events")
+class ArticleEvents(MethodView):
+    @blp.etag
+    @blp.arguments(RelatedEventsQueryArgsSchema, location="query")
+    @blp.response(200, EventSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.paginate(PeeweePage)
+    def get(self, filters, article_id):
+        """List the events an article reports"""
+        articles.get_article(article_id)
+        return events.list_events(article_id=article_id, **filters)

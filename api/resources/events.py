@@ -1,0 +1,119 @@
+"""HTTP endpoints for events, their actors and their sources."""
+
+from flask.views import MethodView
+
+from api.pagination import PeeweePage
+from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, Blueprint
+from api.services import events
+from schemas.events import (
+    EventActorDetailSchema,
+    EventPatchSchema,
+    EventQueryArgsSchema,
+    EventSchema,
+    EventSourceDetailSchema,
+    EventWriteSchema,
+)
+
+blp = Blueprint(
+    "Events",
+    __name__,
+    url_prefix="/events",
+    description="What happened: a CAMEO-coded event, dated and placed, with its "
+    "actors in roles and the articles that report it. An event and its links are "
+    "written together or not at all.",
+)
+
+EXAMPLE = {
+    "event_code": "0861",
+    "summary": "Russia and Turkey agree a ceasefire in Idlib from midnight.",
+    "date_start": "2020-03-05",
+    "date_precision": "day",
+    "location_id": 3,
+    "geo_precision": "admin1",
+    "fatalities": 0,
+    "actors": [
+        {"actor_id": 1, "role": "initiator"},
+        {"actor_id": 2, "role": "initiator"},
+    ],
+    "sources": [
+        {
+            "article_id": 1,
+            "quote": "A joint document was adopted with both sides agreeing on a "
+            "ceasefire to commence at midnight on the same day.",
+        }
+    ],
+}
+
+
+@blp.route("/")
+class Events(MethodView):
+    @blp.etag
+    @blp.arguments(EventQueryArgsSchema, location="query")
+    @blp.response(200, EventSchema(many=True))
+    @blp.paginate(PeeweePage)
+    def get(self, filters):
+        """List events"""
+        return events.list_events(**filters)
+
+    @blp.etag
+    @blp.arguments(EventWriteSchema, example=EXAMPLE)
+    @blp.response(201, EventSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    def post(self, data):
+        """Create an event with its actors and sources"""
+        return events.create_event(data)
+
+
+@blp.route("/<int:event_id>")
+class EventById(MethodView):
+    @blp.etag
+    @blp.response(200, EventSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, event_id):
+        """Get an event"""
+        return events.get_event(event_id)
+
+    @blp.etag
+    @blp.arguments(EventWriteSchema, example=EXAMPLE)
+    @blp.response(200, EventSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def put(self, data, event_id):
+        """Replace an event and its links"""
+        return events.update_event(event_id, data, blp.precondition(EventSchema))
+
+    @blp.etag
+    @blp.arguments(EventPatchSchema, example={"fatalities": 34})
+    @blp.response(200, EventSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def patch(self, data, event_id):
+        """Change some fields of an event"""
+        return events.update_event(event_id, data, blp.precondition(EventSchema))
+
+    @blp.etag
+    @blp.response(204)
+    @blp.alt_response(404, **NOT_FOUND)
+    def delete(self, event_id):
+        """Delete an event and its links"""
+        events.delete_event(event_id, blp.precondition(EventSchema))
+
+
+@blp.route("/<int:event_id>/actors")
+class EventActors(MethodView):
+    @blp.etag
+    @blp.response(200, EventActorDetailSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, event_id):
+        """List an event's actors with their roles"""
+        return events.event_actors(event_id)
+
+
+@blp.route("/<int:event_id>/sources")
+class EventSources(MethodView):
+    @blp.etag
+    @blp.response(200, EventSourceDetailSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, event_id):
+        """List the articles that report an event, with their quotes"""
+        return events.event_sources(event_id)

@@ -1,0 +1,119 @@
+"""HTTP endpoints for locations and their hierarchy."""
+
+from flask.views import MethodView
+
+from api.pagination import PeeweePage
+from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprint
+from api.services import events, locations
+from schemas.common import DeleteArgsSchema
+from schemas.events import EventSchema, RelatedEventsQueryArgsSchema
+from schemas.locations import (
+    LocationPatchSchema,
+    LocationQueryArgsSchema,
+    LocationSchema,
+    LocationWriteSchema,
+)
+
+blp = Blueprint(
+    "Locations",
+    __name__,
+    url_prefix="/locations",
+    description="Places with coordinates, in a hierarchy: city, governorate, country.",
+)
+
+
+@blp.route("/")
+class Locations(MethodView):
+    @blp.etag
+    @blp.arguments(LocationQueryArgsSchema, location="query")
+    @blp.response(200, LocationSchema(many=True))
+    @blp.paginate(PeeweePage)
+    def get(self, filters):
+        """List locations"""
+        return locations.list_locations(**filters)
+
+    @blp.etag
+    @blp.arguments(LocationWriteSchema, example={"name": "Idlib", "kind": "city", "country": "SYR", "parent_id": 2, "latitude": 35.93, "longitude": 36.63})
+    @blp.response(201, LocationSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    def post(self, data):
+        """Create a location"""
+        return locations.create_location(data)
+
+
+@blp.route("/<int:location_id>")
+class LocationById(MethodView):
+    @blp.etag
+    @blp.response(200, LocationSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, location_id):
+        """Get a location"""
+        return locations.get_location(location_id)
+
+    @blp.etag
+    @blp.arguments(LocationWriteSchema)
+    @blp.response(200, LocationSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def put(self, data, location_id):
+        """Replace a location"""
+        return locations.update_location(
+            location_id, data, blp.precondition(LocationSchema)
+        )
+
+    @blp.etag
+    @blp.arguments(LocationPatchSchema)
+    @blp.response(200, LocationSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def patch(self, data, location_id):
+        """Change some fields of a location"""
+        return locations.update_location(
+            location_id, data, blp.precondition(LocationSchema)
+        )
+
+    @blp.etag
+    @blp.arguments(DeleteArgsSchema, location="query")
+    @blp.response(204)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **REFERENCED)
+    def delete(self, args, location_id):
+        """Delete a location"""
+        locations.delete_location(
+            location_id, args["force"], blp.precondition(LocationSchema)
+        )
+
+
+@blp.route("/<int:location_id>/children")
+class LocationChildren(MethodView):
+    @blp.etag
+    @blp.response(200, LocationSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.paginate(PeeweePage)
+    def get(self, location_id):
+        """List the locations directly inside a location"""
+        locations.get_location(location_id)
+        return locations.list_locations(parent_id=location_id)
+
+
+@blp.route("/<int:location_id>/ancestors")
+class LocationAncestors(MethodView):
+    @blp.etag
+    @blp.response(200, LocationSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, location_id):
+        """List the locations that enclose a location, nearest first"""
+        return locations.ancestors(locations.get_location(location_id))
+
+
+@blp.route("/<int:location_id>/events")
+class LocationEvents(MethodView):
+    @blp.etag
+    @blp.arguments(RelatedEventsQueryArgsSchema, location="query")
+    @blp.response(200, EventSchema(many=True))
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.paginate(PeeweePage)
+    def get(self, filters, location_id):
+        """List the events placed at a location"""
+        locations.get_location(location_id)
+        return events.list_events(location_id=[location_id], **filters)

@@ -1,0 +1,108 @@
+"""Actors and their aliases: queries and writes."""
+
+from api.db import db
+from api.models import Actor, ActorAlias, Event, EventActor
+from api.models.base import utcnow
+from api.services.common import Listing, apply, fold, get_or_404
+from api.services.errors import Conflict
+
+FIELDS = ("name", "kind", "country", "description")
+
+
+def attach_aliases(actors: list[Actor]) -> None:
+    """Load the aliases of all ``actors`` in one query."""
+    by_id = {actor.id: actor for actor in actors}
+    for actor in actors:
+        actor.alias_names = []
+    rows = (
+        ActorAlias.select(ActorAlias.actor, ActorAlias.name)
+        .where(ActorAlias.actor.in_(list(by_id)))
+        .order_by(ActorAlias.id)
+        .tuples()
+    )
+    for actor_id, name in rows:
+        by_id[actor_id].alias_names.append(name)
+
+
+def list_actors(name=None, kind=None, country=None, event_id=None) -> Listing:
+    query = Actor.select()
+    if name:
+        key = fold(name)
+        by_alias = ActorAlias.select(ActorAlias.actor).where(ActorAlias.search_name == key)
+        query = query.where((Actor.search_name == key) | Actor.id.in_(by_alias))
+    if kind:
+        query = query.where(Actor.kind.in_(kind))
+    if country:
+        query = query.where(Actor.country.in_(country))
+    if event_id is not None:
+        linked = EventActor.select(EventActor.actor).where(EventActor.event == event_id)
+        query = query.where(Actor.id.in_(linked))
+    return Listing(query.order_by(Actor.id), attach_aliases)
+
+
+def get_actor(actor_id: int) -> Actor:
+    actor = get_or_404(Actor, actor_id)
+    attach_aliases([actor])
+    return actor
+
+
+def _unique_aliases(names: list[str]) -> list[str]:
+    seen, kept = set(), []
+    for name in (n.strip() for n in names):
+        if name and fold(name) not in seen:
+            seen.add(fold(name))
+            kept.append(name)
+    return kept
+
+
+def _save(actor: Actor, data: dict) -> Actor:
+    apply(actor, data, FIELDS)
+    actor.name = actor.name.strip()
+    actor.search_name = fold(actor.name)
+    actor.touch()
+    actor.save()
+    if "aliases" in data:
+        aliases = _unique_aliases(data["aliases"])
+        ActorAlias.delete().where(ActorAlias.actor == actor).execute()
+        if aliases:
+            ActorAlias.insert_many(
+                [{"actor": actor.id, "name": a, "search_name": fold(a)} for a in aliases]
+            ).execute()
+    attach_aliases([actor])
+    return actor
+
+
+def create_actor(data: dict) -> Actor:
+    with db.atomic():
+        return _save(Actor(), data)
+
+
+def update_actor(actor_id: int, data: dict, precondition=None) -> Actor:
+    """Change the given fields (all of them for a PUT); aliases are replaced whole.
+
+    ``precondition(current)`` runs inside the transaction before any change.
+    """
+    with db.atomic():
+        actor = get_actor(actor_id)
+        if precondition:
+            precondition(actor)
+        return _save(actor, data)
+
+
+def delete_actor(actor_id: int, force: bool = False, precondition=None):
+    with db.atomic():
+        actor = get_actor(actor_id)
+        if precondition:
+            precondition(actor)
+        links = EventActor.select().where(EventActor.actor == actor)
+        count = links.count()
+        if count and not force:
+            raise Conflict(
+                f"Actor {actor_id} takes part in {count} event(s). Remove it from "
+                "them first, or delete with force=true to drop those links."
+            )
+        Event.update(updated_at=utcnow()).where(
+            Event.id.in_(links.select(EventActor.event))
+        ).execute()
+        EventActor.delete().where(EventActor.actor == actor).execute()
+        actor.delete_instance()

@@ -1,0 +1,110 @@
+"""Articles: queries and writes."""
+
+from api.db import db
+from api.models import Article, Event, EventSource, Location
+from api.models.base import utcnow
+from api.services.common import Listing, apply, check_reference, get_or_404, raise_if
+from api.services.errors import Conflict
+
+FIELDS = (
+    "url",
+    "title",
+    "body",
+    "outlet",
+    "wire_agency",
+    "dateline_location_id",
+    "published_at",
+    "language",
+)
+
+
+def list_articles(
+    outlet=None,
+    wire_agency=None,
+    language=None,
+    dateline_location_id=None,
+    published_at_min=None,
+    published_at_max=None,
+    event_id=None,
+) -> Listing:
+    query = Article.select()
+    if outlet:
+        query = query.where(Article.outlet.in_(outlet))
+    if wire_agency:
+        query = query.where(Article.wire_agency.in_(wire_agency))
+    if language:
+        query = query.where(Article.language.in_(language))
+    if dateline_location_id is not None:
+        query = query.where(Article.dateline_location == dateline_location_id)
+    if published_at_min is not None:
+        query = query.where(Article.published_at >= published_at_min)
+    if published_at_max is not None:
+        query = query.where(Article.published_at <= published_at_max)
+    if event_id is not None:
+        reporting = EventSource.select(EventSource.article).where(
+            EventSource.event == event_id
+        )
+        query = query.where(Article.id.in_(reporting))
+    return Listing(query.order_by(Article.id))
+
+
+def get_article(article_id: int) -> Article:
+    return get_or_404(Article, article_id)
+
+
+def _check_url_free(url: str, article_id: int | None):
+    clash = Article.get_or_none((Article.url == url) & (Article.id != (article_id or 0)))
+    if clash is not None:
+        raise Conflict(
+            f"An article with this URL already exists (id {clash.id}).",
+            {"url": [f"Already used by article {clash.id}."]},
+        )
+
+
+def _save(article: Article, data: dict) -> Article:
+    apply(article, data, FIELDS)
+    errors = {}
+    check_reference(
+        errors, "dateline_location_id", Location, article.dateline_location_id, "Location"
+    )
+    raise_if(errors)
+    _check_url_free(article.url, article.id)
+    article.touch()
+    article.save()
+    return article
+
+
+def create_article(data: dict) -> Article:
+    with db.atomic():
+        return _save(Article(), data)
+
+
+def update_article(article_id: int, data: dict, precondition=None) -> Article:
+    """Change the given fields (all of them for a PUT) and keep the others.
+
+    ``precondition(current)`` runs inside the transaction before any change.
+    """
+    with db.atomic():
+        article = get_article(article_id)
+        if precondition:
+            precondition(article)
+        return _save(article, data)
+
+
+def delete_article(article_id: int, force: bool = False, precondition=None):
+    with db.atomic():
+        article = get_article(article_id)
+        if precondition:
+            precondition(article)
+        links = EventSource.select().where(EventSource.article == article)
+        count = links.count()
+        if count and not force:
+            raise Conflict(
+                f"Article {article_id} is a source of {count} event(s). Remove it "
+                "from them first, or delete with force=true to drop those links."
+            )
+        Event.update(updated_at=utcnow()).where(
+            Event.id.in_(links.select(EventSource.event))
+        ).execute()
+        EventSource.delete().where(EventSource.article == article).execute()
+        article.delete_instance()

@@ -1,0 +1,72 @@
+"""Helpers every service uses: lookups, text folding and listings."""
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from api.services.errors import InvalidData, NotFound
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text``: "Erdoğan" -> "erdogan"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Dotless i and a few letters do not decompose; fold them by hand.
+    return " ".join(stripped.translate(_EXTRA_FOLDS).split())
+
+
+_EXTRA_FOLDS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ß": "ss"})
+
+
+@dataclass
+class Listing:
+    """A query to page through, and what to load for each page of rows at once."""
+
+    query: pw.ModelSelect
+    hydrate: Callable[[list], None] | None = field(default=None)
+
+    def page(self, number: int, size: int) -> list:
+        rows = list(self.query.paginate(number, size))
+        if self.hydrate and rows:
+            self.hydrate(rows)
+        return rows
+
+    def count(self) -> int:
+        return self.query.order_by().count()
+
+
+def get_or_404(model: type[pw.Model], record_id: int, label: str | None = None):
+    """Return the record with ``record_id`` or raise NotFound."""
+    record = model.get_or_none(model.id == record_id)
+    if record is None:
+        raise NotFound(label or model.__name__, record_id)
+    return record
+
+
+def missing_ids(model: type[pw.Model], ids: Iterable[int]) -> set[int]:
+    """The ids among ``ids`` that have no row in ``model``'s table."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    found = {row[0] for row in model.select(model.id).where(model.id.in_(wanted)).tuples()}
+    return wanted - found
+
+
+def check_reference(errors: dict, field_name: str, model, record_id, label: str):
+    """Record an error when ``record_id`` names no row of ``model``."""
+    if record_id is not None and missing_ids(model, [record_id]):
+        errors[field_name] = [f"{label} {record_id} does not exist."]
+
+
+def raise_if(errors: dict, message: str = "The request body has invalid fields."):
+    if errors:
+        raise InvalidData(message, errors)
+
+
+def apply(record: pw.Model, data: dict, names: Iterable[str]):
+    """Copy the fields of ``data`` that are given onto ``record``."""
+    for name in names:
+        if name in data:
+            setattr(record, name, data[name])

@@ -1,0 +1,249 @@
+"""Events and their links to actors and articles: queries and writes."""
+
+import calendar
+from datetime import date, timedelta
+
+from api.db import db
+from api.models import Actor, Article, Event, EventActor, EventSource, Location
+from api.services import event_codes
+from api.services.actors import attach_aliases
+from api.services.common import (
+    Listing,
+    apply,
+    check_reference,
+    get_or_404,
+    missing_ids,
+    raise_if,
+)
+
+FIELDS = (
+    "event_code",
+    "summary",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "location_id",
+    "geo_precision",
+    "fatalities",
+)
+
+
+def derive_date_end(start: date, precision: str) -> date:
+    """The last day a date known to ``precision`` from ``start`` can mean."""
+    if precision == "week":
+        return start + timedelta(days=6)
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if precision == "year":
+        return start.replace(month=12, day=31)
+    return start
+
+
+def attach_links(events: list[Event]) -> None:
+    """Load the actor and source links of all ``events`` in two queries."""
+    by_id = {event.id: event for event in events}
+    for event in events:
+        event.actor_list, event.source_list = [], []
+    actor_rows = (
+        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
+        .where(EventActor.event.in_(list(by_id)))
+        .order_by(EventActor.event, EventActor.position, EventActor.id)
+        .tuples()
+    )
+    for event_id, actor_id, role in actor_rows:
+        by_id[event_id].actor_list.append({"actor_id": actor_id, "role": role})
+    source_rows = (
+        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
+        .where(EventSource.event.in_(list(by_id)))
+        .order_by(EventSource.event, EventSource.position, EventSource.id)
+        .tuples()
+    )
+    for event_id, article_id, quote in source_rows:
+        by_id[event_id].source_list.append({"article_id": article_id, "quote": quote})
+
+
+def _code_filter(codes: list[str]):
+    # CAMEO codes nest by prefix: 19 > 190 > 1901, so a prefix match is a subtree.
+    condition = None
+    for code in codes:
+        clause = Event.event_code.startswith(code)
+        condition = clause if condition is None else condition | clause
+    return condition
+
+
+def list_events(
+    event_code=None,
+    date_from=None,
+    date_to=None,
+    date_precision=None,
+    actor_id=None,
+    role=None,
+    location_id=None,
+    country=None,
+    article_id=None,
+    fatalities_min=None,
+    fatalities_max=None,
+) -> Listing:
+    query = Event.select()
+    if event_code:
+        query = query.where(_code_filter(event_code))
+    # Overlap: an event known only to a month matches any day of that month.
+    if date_from is not None:
+        query = query.where(Event.date_end >= date_from)
+    if date_to is not None:
+        query = query.where(Event.date_start <= date_to)
+    if date_precision:
+        query = query.where(Event.date_precision.in_(date_precision))
+    if actor_id or role:
+        links = EventActor.select(EventActor.event)
+        if actor_id:
+            links = links.where(EventActor.actor.in_(actor_id))
+        if role:
+            links = links.where(EventActor.role.in_(role))
+        query = query.where(Event.id.in_(links))
+    if location_id:
+        query = query.where(Event.location.in_(location_id))
+    if country:
+        placed = Location.select(Location.id).where(Location.country.in_(country))
+        query = query.where(Event.location.in_(placed))
+    if article_id is not None:
+        reported = EventSource.select(EventSource.event).where(
+            EventSource.article == article_id
+        )
+        query = query.where(Event.id.in_(reported))
+    if fatalities_min is not None:
+        query = query.where(Event.fatalities >= fatalities_min)
+    if fatalities_max is not None:
+        query = query.where(Event.fatalities <= fatalities_max)
+    return Listing(query.order_by(Event.id), attach_links)
+
+
+def get_event(event_id: int) -> Event:
+    event = get_or_404(Event, event_id)
+    attach_links([event])
+    return event
+
+
+def _link_errors(actors: list[dict], sources: list[dict]) -> dict:
+    errors = {}
+    absent = missing_ids(Actor, [a["actor_id"] for a in actors])
+    seen = set()
+    for index, link in enumerate(actors):
+        key = (link["actor_id"], link["role"])
+        if link["actor_id"] in absent:
+            errors.setdefault("actors", {})[index] = {
+                "actor_id": [f"Actor {link['actor_id']} does not exist."]
+            }
+        elif key in seen:
+            errors.setdefault("actors", {})[index] = {
+                "role": ["This actor is already listed in this role."]
+            }
+        seen.add(key)
+    absent = missing_ids(Article, [s["article_id"] for s in sources])
+    seen = set()
+    for index, link in enumerate(sources):
+        key = (link["article_id"], link.get("quote"))
+        if link["article_id"] in absent:
+            errors.setdefault("sources", {})[index] = {
+                "article_id": [f"Article {link['article_id']} does not exist."]
+            }
+        elif key in seen:
+            errors.setdefault("sources", {})[index] = {
+                "quote": ["This article is already listed with this quote."]
+            }
+        seen.add(key)
+    return errors
+
+
+def _validate(event: Event, actors: list[dict], sources: list[dict]):
+    errors = _link_errors(actors, sources)
+    if not event_codes.is_known(event.event_code):
+        errors["event_code"] = [
+            f"Unknown CAMEO event code {event.event_code!r}; see /event-codes."
+        ]
+    check_reference(errors, "location_id", Location, event.location_id, "Location")
+    if event.date_end < event.date_start:
+        errors["date_end"] = ["Must not be before date_start."]
+    raise_if(errors)
+
+
+def _save(event: Event, data: dict) -> Event:
+    dates_changed = "date_start" in data or "date_precision" in data
+    apply(event, data, FIELDS)
+    if event.date_end is None or (dates_changed and data.get("date_end") is None):
+        event.date_end = derive_date_end(event.date_start, event.date_precision)
+    actors = data.get("actors", [])
+    sources = data.get("sources", [])
+    _validate(event, actors, sources)
+    event.touch()
+    event.save()
+    if "actors" in data:
+        EventActor.delete().where(EventActor.event == event).execute()
+        if actors:
+            EventActor.insert_many(
+                [
+                    {"event": event.id, "actor": a["actor_id"], "role": a["role"], "position": i}
+                    for i, a in enumerate(actors)
+                ]
+            ).execute()
+    if "sources" in data:
+        EventSource.delete().where(EventSource.event == event).execute()
+        if sources:
+            EventSource.insert_many(
+                [
+                    {"event": event.id, "article": s["article_id"], "quote": s.get("quote"), "position": i}
+                    for i, s in enumerate(sources)
+                ]
+            ).execute()
+    attach_links([event])
+    return event
+
+
+def create_event(data: dict) -> Event:
+    """Write an event and all its links, or nothing if any part is invalid."""
+    with db.atomic():
+        return _save(Event(), data)
+
+
+def update_event(event_id: int, data: dict, precondition=None) -> Event:
+    """Change the given fields (all for a PUT); actors and sources are replaced whole.
+
+    ``precondition(current)`` runs inside the transaction before any change.
+    """
+    with db.atomic():
+        event = get_event(event_id)
+        if precondition:
+            precondition(event)
+        return _save(event, data)
+
+
+def delete_event(event_id: int, precondition=None):
+    with db.atomic():
+        event = get_event(event_id)
+        if precondition:
+            precondition(event)
+        event.delete_instance(recursive=True)
+
+
+def event_actors(event_id: int) -> list[EventActor]:
+    get_or_404(Event, event_id)
+    query = (
+        EventActor.select(EventActor, Actor)
+        .join(Actor)
+        .where(EventActor.event == event_id)
+        .order_by(EventActor.position, EventActor.id)
+    )
+    links = list(query)
+    attach_aliases([link.actor for link in links])
+    return links
+
+
+def event_sources(event_id: int) -> list[EventSource]:
+    get_or_404(Event, event_id)
+    return list(
+        EventSource.select(EventSource, Article)
+        .join(Article)
+        .where(EventSource.event == event_id)
+        .order_by(EventSource.position, EventSource.id)
+    )
+

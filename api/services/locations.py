@@ -1,0 +1,144 @@
+"""Locations: queries, writes and the rules of the place hierarchy."""
+
+import peewee as pw
+
+from api.db import db
+from api.models import Article, Event, Location
+from api.models.base import utcnow
+from api.services.common import (
+    Listing,
+    apply,
+    check_reference,
+    get_or_404,
+    raise_if,
+)
+from api.services.errors import Conflict
+
+FIELDS = ("name", "kind", "country", "parent_id", "latitude", "longitude")
+# Lines and areas have no single point; every other kind must have coordinates.
+UNPLACED_KINDS = {"region", "route", "other"}
+MAX_DEPTH = 32
+
+
+def list_locations(name=None, kind=None, country=None, parent_id=None) -> Listing:
+    query = Location.select()
+    if name:
+        query = query.where(pw.fn.LOWER(Location.name) == name.lower())
+    if kind:
+        query = query.where(Location.kind.in_(kind))
+    if country:
+        query = query.where(Location.country.in_(country))
+    if parent_id is not None:
+        query = query.where(Location.parent == parent_id)
+    return Listing(query.order_by(Location.id))
+
+
+def get_location(location_id: int) -> Location:
+    return get_or_404(Location, location_id)
+
+
+def ancestors(location: Location) -> list[Location]:
+    """The chain of parents from the nearest up to the root."""
+    chain, seen = [], {location.id}
+    parent_id = location.parent_id
+    while parent_id is not None and parent_id not in seen and len(chain) < MAX_DEPTH:
+        parent = Location.get_by_id(parent_id)
+        chain.append(parent)
+        seen.add(parent.id)
+        parent_id = parent.parent_id
+    return chain
+
+
+def _makes_cycle(location_id: int | None, parent_id: int | None) -> bool:
+    """Whether ``location_id`` is ``parent_id`` or one of its ancestors."""
+    seen = set()
+    while location_id is not None and parent_id is not None and parent_id not in seen:
+        if parent_id == location_id:
+            return True
+        seen.add(parent_id)
+        parent_id = (
+            Location.select(Location.parent).where(Location.id == parent_id).scalar()
+        )
+    return False
+
+
+def _validate(location: Location, errors: dict):
+    check_reference(errors, "parent_id", Location, location.parent_id, "Location")
+    if "parent_id" not in errors and _makes_cycle(location.id, location.parent_id):
+        errors["parent_id"] = [
+            "A location cannot be inside itself: this parent would make a cycle."
+        ]
+    has_lat, has_lon = location.latitude is not None, location.longitude is not None
+    if has_lat != has_lon:
+        missing = "longitude" if has_lat else "latitude"
+        errors[missing] = ["Latitude and longitude go together: give both or neither."]
+    elif not has_lat and location.kind not in UNPLACED_KINDS:
+        message = (
+            f"Required for a location of kind {location.kind!r}; only "
+            + ", ".join(sorted(UNPLACED_KINDS))
+            + " may have no coordinates."
+        )
+        errors["latitude"] = [message]
+        errors["longitude"] = [message]
+    raise_if(errors)
+
+
+def create_location(data: dict) -> Location:
+    location = Location()
+    apply(location, data, FIELDS)
+    with db.atomic():
+        _validate(location, {})
+        location.save()
+    return location
+
+
+def update_location(location_id: int, data: dict, precondition=None) -> Location:
+    """Change the given fields (all of them for a PUT) and keep the others.
+
+    ``precondition(current)`` runs inside the transaction before any change.
+    """
+    with db.atomic():
+        location = get_location(location_id)
+        if precondition:
+            precondition(location)
+        apply(location, data, FIELDS)
+        _validate(location, {})
+        location.touch()
+        location.save()
+    return location
+
+
+def _references(location: Location) -> dict[str, int]:
+    counts = {
+        "child locations": Location.select().where(Location.parent == location).count(),
+        "events": Event.select().where(Event.location == location).count(),
+        "articles": Article.select()
+        .where(Article.dateline_location == location)
+        .count(),
+    }
+    return {what: n for what, n in counts.items() if n}
+
+
+def delete_location(location_id: int, force: bool = False, precondition=None):
+    with db.atomic():
+        location = get_location(location_id)
+        if precondition:
+            precondition(location)
+        refs = _references(location)
+        if refs and not force:
+            listed = ", ".join(f"{n} {what}" for what, n in refs.items())
+            raise Conflict(
+                f"Location {location_id} is still referenced by {listed}. "
+                "Remove the references first, or delete with force=true to "
+                "detach them."
+            )
+        Location.update(parent=None, updated_at=utcnow()).where(
+            Location.parent == location
+        ).execute()
+        Event.update(location=None, updated_at=utcnow()).where(
+            Event.location == location
+        ).execute()
+        Article.update(dateline_location=None, updated_at=utcnow()).where(
+            Article.dateline_location == location
+        ).execute()
+        location.delete_instance()

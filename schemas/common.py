@@ -1,0 +1,81 @@
+"""Shared schema pieces: the error shape, base classes and query helpers."""
+
+import marshmallow as ma
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 Problem Details, the body of every error response."""
+
+    type = ma.fields.String(
+        metadata={"description": "URI of the problem type.", "example": "about:blank"}
+    )
+    title = ma.fields.String(
+        metadata={"description": "HTTP status phrase.", "example": "Unprocessable Entity"}
+    )
+    status = ma.fields.Integer(metadata={"example": 422})
+    detail = ma.fields.String(
+        metadata={
+            "description": "What went wrong, for a person.",
+            "example": "Invalid fields: json.latitude.",
+        }
+    )
+    instance = ma.fields.String(
+        metadata={"description": "The request path.", "example": "/locations"}
+    )
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Dict(),
+        metadata={
+            "description": "For each request location (json, query, path), each bad "
+            "field and its messages. Nested bodies nest: "
+            '`{"json": {"actors": {"0": {"actor_id": ["..."]}}}}`.',
+            "example": {"json": {"latitude": ["Must be between -90 and 90."]}},
+        },
+    )
+
+
+class RecordSchema(ma.Schema):
+    """Output fields every record has; the server owns them."""
+
+    id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
+    created_at = ma.fields.AwareDateTime(
+        dump_only=True, metadata={"example": "2020-03-09T12:00:00+00:00"}
+    )
+    updated_at = ma.fields.AwareDateTime(
+        dump_only=True, metadata={"example": "2020-03-09T12:00:00+00:00"}
+    )
+
+
+def make_partial(schema_class: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """Return a subclass of ``schema_class`` that loads partially (for PATCH)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        schema_class.__init__(self, *args, **kwargs)
+
+    return type(name, (schema_class,), {"__init__": __init__, "__doc__": (
+        f"Fields to change; the others keep their values. {schema_class.__doc__}"
+    )})
+
+
+def many(field: ma.fields.Field, **kwargs) -> ma.fields.List:
+    """A repeatable query parameter: ``?kind=a&kind=b`` means a OR b."""
+    return ma.fields.List(field, **kwargs)
+
+
+class DeleteArgsSchema(ma.Schema):
+    force = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Delete even when other records still reference this "
+            "one: their references are removed (links dropped, foreign keys set to "
+            "null). Without it such a delete is a 409."
+        },
+    )
+
+
+def id_field(strict: bool = True, **kwargs) -> ma.fields.Integer:
+    """A record id: in a JSON body a number (strict), in a query string digits."""
+    return ma.fields.Integer(
+        strict=strict, validate=ma.validate.Range(min=1), **kwargs
+    )

@@ -1,0 +1,191 @@
+"""Event schemas: output, create/replace, patch, links and list filters."""
+
+import marshmallow as ma
+
+from schemas.actors import ActorSchema
+from schemas.articles import ArticleSchema
+from schemas.common import RecordSchema, id_field, make_partial, many
+from schemas.fields import Country
+from schemas.vocabulary import DATE_PRECISIONS, GEO_PRECISIONS, ROLES
+
+EVENT_CODE = ma.fields.String(
+    validate=ma.validate.Regexp(r"^\d{2,4}$", error="Not a CAMEO code: 2 to 4 digits."),
+    metadata={
+        "description": "A CAMEO event code from the codebook at /event-codes "
+        "(for example 190 use conventional military force, 0861 accept ceasefire).",
+        "example": "0861",
+    },
+)
+
+
+class EventActorWriteSchema(ma.Schema):
+    """An actor's part in an event."""
+
+    actor_id = id_field(required=True, metadata={"example": 4})
+    role = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(ROLES),
+        metadata={"description": "One of: " + ", ".join(ROLES), "example": "initiator"},
+    )
+
+
+class EventSourceWriteSchema(ma.Schema):
+    """An article that reports the event, with the passage that supports it."""
+
+    article_id = id_field(required=True, metadata={"example": 1})
+    quote = ma.fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.Length(max=10000),
+        metadata={"example": "The ceasefire in Idlib is holding"},
+    )
+
+
+class EventWriteSchema(ma.Schema):
+    """Something that happened: who did what to whom, where and when."""
+
+    event_code = ma.fields.String(
+        required=True,
+        validate=EVENT_CODE.validate,
+        metadata=EVENT_CODE.metadata,
+    )
+    summary = ma.fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.Length(max=10000),
+        metadata={"example": "Russia and Turkey agree a ceasefire in Idlib."},
+    )
+    date_start = ma.fields.Date(
+        required=True,
+        metadata={"description": "First day the event may have happened.", "example": "2020-03-05"},
+    )
+    date_end = ma.fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "Last day it may have happened. When omitted it is "
+            "derived from date_start and date_precision: the same day, the 7 "
+            "days from date_start, the end of the month or of the year.",
+            "example": "2020-03-05",
+        },
+    )
+    date_precision = ma.fields.String(
+        load_default="day",
+        validate=ma.validate.OneOf(DATE_PRECISIONS),
+        metadata={
+            "description": "How precisely the date is known: "
+            + ", ".join(DATE_PRECISIONS),
+            "example": "day",
+        },
+    )
+    location_id = id_field(allow_none=True, load_default=None, metadata={"example": 3})
+    geo_precision = ma.fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.OneOf(GEO_PRECISIONS),
+        metadata={
+            "description": "How precisely the place is known: "
+            + ", ".join(GEO_PRECISIONS),
+            "example": "exact",
+        },
+    )
+    fatalities = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "Deaths; null when unknown.", "example": 33},
+    )
+    actors = ma.fields.List(
+        ma.fields.Nested(EventActorWriteSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=100),
+    )
+    sources = ma.fields.List(
+        ma.fields.Nested(EventSourceWriteSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=100),
+    )
+
+    @ma.validates_schema
+    def _dates_in_order(self, data, **_kwargs):
+        start, end = data.get("date_start"), data.get("date_end")
+        if start and end and end < start:
+            raise ma.ValidationError("Must not be before date_start.", "date_end")
+
+
+EventPatchSchema = make_partial(EventWriteSchema, "EventPatchSchema")
+
+
+class EventActorSchema(EventActorWriteSchema):
+    """An actor's part in an event, as the API returns it."""
+
+
+class EventSourceSchema(EventSourceWriteSchema):
+    """A source of an event, as the API returns it."""
+
+
+class EventSchema(RecordSchema, EventWriteSchema):
+    """An event, as the API returns it."""
+
+    date_end = ma.fields.Date(metadata={"example": "2020-03-05"})
+    actors = ma.fields.List(ma.fields.Nested(EventActorSchema), attribute="actor_list")
+    sources = ma.fields.List(
+        ma.fields.Nested(EventSourceSchema), attribute="source_list"
+    )
+
+
+class EventActorDetailSchema(EventActorSchema):
+    """An actor of an event, with the actor's record."""
+
+    actor = ma.fields.Nested(ActorSchema)
+
+
+class EventSourceDetailSchema(EventSourceSchema):
+    """A source of an event, with the article's record."""
+
+    article = ma.fields.Nested(ArticleSchema)
+
+
+class EventQueryArgsSchema(ma.Schema):
+    event_code = many(
+        EVENT_CODE,
+        metadata={"description": "CAMEO code and every code below it: 19 matches 190-196 and their children."},
+    )
+    date_from = ma.fields.Date(
+        metadata={
+            "description": "Events whose date range ends on or after this day.",
+            "example": "2020-02-27",
+        }
+    )
+    date_to = ma.fields.Date(
+        metadata={
+            "description": "Events whose date range starts on or before this day.",
+            "example": "2020-03-09",
+        }
+    )
+    date_precision = many(ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS)))
+    actor_id = many(id_field(strict=False), metadata={"description": "Events with any of these actors."})
+    role = many(
+        ma.fields.String(validate=ma.validate.OneOf(ROLES)),
+        metadata={"description": "With actor_id: the actor's role; alone: events with an actor in that role."},
+    )
+    location_id = many(id_field(strict=False))
+    country = many(Country(), metadata={"description": "Country of the event's location."})
+    article_id = id_field(strict=False, metadata={"description": "Events this article reports."})
+    fatalities_min = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    fatalities_max = ma.fields.Integer(validate=ma.validate.Range(min=0))
+
+    @ma.validates_schema
+    def _ranges_in_order(self, data, **_kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise ma.ValidationError("Must not be before date_from.", "date_to")
+        low, high = data.get("fatalities_min"), data.get("fatalities_max")
+        if low is not None and high is not None and high < low:
+            raise ma.ValidationError("Must not be below fatalities_min.", "fatalities_max")
+
+
+class RelatedEventsQueryArgsSchema(ma.Schema):
+    """Filters on an actor's, location's or article's events."""
+
+    role = many(ma.fields.String(validate=ma.validate.OneOf(ROLES)))

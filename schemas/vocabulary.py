@@ -1,0 +1,41 @@
+"""The fixed, documented lists of values that kinds, roles and precisions take."""
+
+ACTOR_KINDS = (
+    "person",
+    "state",
+    "government",
+    "military",
+    "police",
+    "armed_group",
+    "political_party",
+    "organisation",
+    "international_organisation",
+    "ngo",
+    "media",
+    "business",
+    "religious_group",
+    "ethnic_group",
+    "civilians",
+    "protesters",
+    "other",
+)
+
+LOCATION_KINDS = (
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "city",
+    "site",
+    "route",
+    "other",
+)
+# Kinds that are lines or areas with no single point: coordinates are optional.
+UNPLACED_LOCATION_KINDS = ("region", "route", "other")
+
+ROLES = ("initiator", "target", "mediator", "participant", "supporter", "affected")
+
+DATE_PRECISIONS = ("day", "week", "month", "year")
+
+GEO_PRECISIONS = ("exact", "near", "admin3", "admin2", "admin1", "country", "region")
