@@ -11,7 +11,7 @@ from api.config import Config
 from api.db import init_db
 from api.jsonio import OrjsonProvider
 from api.problems import Api, problem_response
-from api.query_guard import init_query_guard
+from api.request_guard import init_request_guard
 from api.resources import register_blueprints
 from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
 
@@ -44,7 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_db(app)
     api = Api(app)
     register_blueprints(api)
-    init_query_guard(app)
+    init_request_guard(app)
     _register_error_handlers(app)
     _register_docs(app)
     register_commands(app)

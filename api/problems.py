@@ -14,6 +14,20 @@ log = logging.getLogger("dateline.errors")
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
+# Werkzeug's wording for these speaks of "the URL"; say what the client should do.
+DETAILS = {
+    412: "The record changed since the ETag sent in If-Match: GET it again, "
+    "reapply the change and retry with the new ETag.",
+    428: "This write needs an If-Match header with the record's current ETag.",
+    413: "The request body is larger than this service accepts.",
+    500: "The server failed to answer this request; it has been logged.",
+}
+
+_EXAMPLE_ERRORS = {
+    400: {"json": {"_schema": ["Invalid JSON body."]}},
+    422: {"json": {"latitude": ["Must be between -90 and 90."]}},
+}
+
 
 def _field_paths(errors, prefix=""):
     """Flatten nested validation messages into dotted field paths."""
@@ -24,19 +38,6 @@ def _field_paths(errors, prefix=""):
         yield prefix
 
 
-def problem(status: int, title: str, detail: str, errors: dict | None = None) -> dict:
-    body = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-    }
-    if errors:
-        body["errors"] = errors
-    return body
-
-
 def _normalise(errors: dict) -> dict:
     """Each location maps to fields; a message on the whole location goes to _schema."""
     return {
@@ -45,29 +46,40 @@ def _normalise(errors: dict) -> dict:
     }
 
 
-# Werkzeug's wording for these speaks of "the URL"; say what the client should do.
-DETAILS = {
-    412: "The record changed since the ETag sent in If-Match: GET it again, "
-    "reapply the change and retry with the new ETag.",
-    428: "This write needs an If-Match header with the record's current ETag.",
-    413: "The request body is larger than this service accepts.",
-}
-
-
-def problem_response(status, detail=None, errors=None, headers=None):
-    """A Problem Details response; the one way errors leave the service."""
+def problem(status: int, detail: str | None, errors: dict | None = None) -> dict:
+    """The Problem Details body for ``status``; ``errors`` maps location -> fields."""
     if errors:
         errors = _normalise(errors)
         if detail is None:
             fields = sorted(set(_field_paths(errors)))
             detail = "Invalid fields: " + ", ".join(fields) + "."
-    body = problem(status, HTTPStatus(status).phrase, detail or DETAILS.get(status), errors)
+    phrase = HTTPStatus(status)
+    body = {
+        "type": "about:blank",
+        "title": phrase.phrase,
+        "status": status,
+        "detail": detail or DETAILS.get(status) or phrase.description,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(status, detail=None, errors=None, headers=None):
+    """A Problem Details response; the one way errors leave the service."""
+    body = problem(status, detail, errors)
+    body["instance"] = request.path
     return current_app.response_class(
         current_app.json.dumps(body),
         status=status,
         headers=headers or {},
         mimetype=PROBLEM_MIMETYPE,
     )
+
+
+def _example(status: HTTPStatus) -> dict:
+    return {**problem(int(status), None, _EXAMPLE_ERRORS.get(status)),
+            "instance": "/events/7"}
 
 
 class Api(flask_smorest.Api):
@@ -83,12 +95,67 @@ class Api(flask_smorest.Api):
             detail = DETAILS.get(error.code, error.description)
         if error.code >= 500:
             original = getattr(error, "original_exception", None)
-            log.error("unhandled error on %s %s", request.method, request.path,
-                      exc_info=original or error)
-            detail = "The server failed to answer this request; it has been logged."
+            log.error(
+                "unhandled error on %s %s",
+                request.method,
+                request.path,
+                exc_info=original or error,
+            )
+            detail = DETAILS[500]
         headers = dict(data.get("headers") or {})
         if getattr(error, "valid_methods", None):
             headers["Allow"] = ", ".join(error.valid_methods)
         return problem_response(error.code, detail, errors, headers)
 
+    def _register_responses(self):
+        # flask-smorest documents errors as application/json; ours are problem+json.
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                content = {"schema": self.ERROR_SCHEMA, "example": _example(status)}
+                response["content"] = {PROBLEM_MIMETYPE: content}
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {
+            "schema": self.ERROR_SCHEMA,
+            "example": _example(HTTPStatus.INTERNAL_SERVER_ERROR),
+        }
+        self.spec.components.response(
+            "DEFAULT_ERROR",
+            {
+                "description": "Any other error, as Problem Details.",
+                "content": {PROBLEM_MIMETYPE: default},
+            },
+            lazy=True,
+        )
 
+    def _register_etag_headers(self):
+        # flask-smorest marks If-Match required; here it is optional by default.
+        self.spec.components.parameter(
+            "IF_NONE_MATCH",
+            "header",
+            {
+                "name": "If-None-Match",
+                "description": "An ETag from an earlier read: 304 if still current.",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+        self.spec.components.parameter(
+            "IF_MATCH",
+            "header",
+            {
+                "name": "If-Match",
+                "required": False,
+                "description": "The ETag of the record as last read. When it no "
+                "longer matches, the write is refused with 412 and nothing changes. "
+                "Optional unless the service runs with DATELINE_REQUIRE_IF_MATCH=1 "
+                "(then 428).",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+        self.spec.components.header(
+            "ETAG",
+            {"description": "Version tag of the returned data.", "schema": {"type": "string"}},
+            lazy=True,
+        )

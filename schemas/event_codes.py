@@ -6,17 +6,17 @@ import marshmallow as ma
 class EventCodeSchema(ma.Schema):
     """One code of the CAMEO codebook."""
 
-    code = ma.fields.String(metadata={"example": "0861"})
-    name = ma.fields.String(metadata={"example": "Accept ceasefire"})
+    code = ma.fields.String(metadata={"example": "057"})
+    name = ma.fields.String(metadata={"example": "Sign formal agreement"})
     description = ma.fields.String(allow_none=True)
-    parent = ma.fields.String(allow_none=True, metadata={"example": "086"})
-    root = ma.fields.String(metadata={"description": "The two-digit root.", "example": "08"})
+    parent = ma.fields.String(allow_none=True, metadata={"example": "05"})
+    root = ma.fields.String(metadata={"description": "The two-digit root.", "example": "05"})
     quad_class = ma.fields.Integer(
         allow_none=True,
         metadata={
             "description": "1 verbal cooperation, 2 material cooperation, "
             "3 verbal conflict, 4 material conflict.",
-            "example": 2,
+            "example": 1,
         },
     )
     usage_notes = ma.fields.String(allow_none=True)

@@ -12,8 +12,8 @@ EVENT_CODE = ma.fields.String(
     validate=ma.validate.Regexp(r"^\d{2,4}$", error="Not a CAMEO code: 2 to 4 digits."),
     metadata={
         "description": "A CAMEO event code from the codebook at /event-codes "
-        "(for example 190 use conventional military force, 0861 accept ceasefire).",
-        "example": "0861",
+        "(for example 190 use conventional military force, 0871 declare a ceasefire).",
+        "example": "057",
     },
 )
 

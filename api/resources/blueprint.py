@@ -1,12 +1,10 @@
 """The Blueprint every resource uses, with Dateline's If-Match policy."""
 
-from http import HTTPStatus
-
 from flask import current_app, request
 
 import flask_smorest
 
-from api.problems import PROBLEM_MIMETYPE
+from api.problems import PROBLEM_MIMETYPE, problem as problem_body
 from schemas.common import ProblemSchema
 
 
@@ -24,6 +22,13 @@ class Blueprint(flask_smorest.Blueprint):
         if current_app.config.get("DATELINE_REQUIRE_IF_MATCH"):
             super()._check_precondition()
 
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        for method, doc in self._docs[endpoint].items():
+            if method != "parameters":
+                manual = doc.setdefault("manual_doc", {})
+                manual.setdefault("operationId", operation_id(endpoint, method))
+
     def _verify_check_etag(self):
         # Writes without If-Match are unconditional by policy, not an oversight.
         if request.if_match:
@@ -39,17 +44,26 @@ class Blueprint(flask_smorest.Blueprint):
         return check
 
 
+_ITEM_VERBS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}
+
+
+def operation_id(view_name: str, method: str) -> str:
+    """A stable operationId from the view class: Locations.post -> createLocation.
+
+    Collections are named in the plural (Locations), single records end in
+    ById or ByCode (LocationById), related lists are the rest (LocationChildren).
+    """
+    for suffix in ("ById", "ByCode"):
+        if view_name.endswith(suffix):
+            return _ITEM_VERBS[method] + view_name.removesuffix(suffix)
+    if method == "post":
+        return "create" + view_name.removesuffix("s")
+    return "list" + view_name
+
+
 def problem(status: int, description: str, detail: str, errors: dict | None = None):
     """Keyword arguments for ``alt_response`` documenting a Problem Details error."""
-    example = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "instance": "/events/7",
-    }
-    if errors:
-        example["errors"] = errors
+    example = {**problem_body(status, detail, errors), "instance": "/events/7"}
     return {
         "schema": ProblemSchema,
         "content_type": PROBLEM_MIMETYPE,

@@ -24,7 +24,7 @@ blp = Blueprint(
 )
 
 EXAMPLE = {
-    "event_code": "0861",
+    "event_code": "057",
     "summary": "Russia and Turkey agree a ceasefire in Idlib from midnight.",
     "date_start": "2020-03-05",
     "date_precision": "day",

@@ -22,6 +22,16 @@ blp = Blueprint(
 )
 
 
+EXAMPLE = {
+    "name": "Idlib",
+    "kind": "city",
+    "country": "SYR",
+    "parent_id": 2,
+    "latitude": 35.9306,
+    "longitude": 36.6339,
+}
+
+
 @blp.route("/")
 class Locations(MethodView):
     @blp.etag
@@ -33,7 +43,7 @@ class Locations(MethodView):
         return locations.list_locations(**filters)
 
     @blp.etag
-    @blp.arguments(LocationWriteSchema, example={"name": "Idlib", "kind": "city", "country": "SYR", "parent_id": 2, "latitude": 35.93, "longitude": 36.63})
+    @blp.arguments(LocationWriteSchema, example=EXAMPLE)
     @blp.response(201, LocationSchema)
     @blp.alt_response(400, **BAD_REQUEST)
     def post(self, data):
@@ -51,7 +61,7 @@ class LocationById(MethodView):
         return locations.get_location(location_id)
 
     @blp.etag
-    @blp.arguments(LocationWriteSchema)
+    @blp.arguments(LocationWriteSchema, example=EXAMPLE)
     @blp.response(200, LocationSchema)
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)
@@ -62,7 +72,7 @@ class LocationById(MethodView):
         )
 
     @blp.etag
-    @blp.arguments(LocationPatchSchema)
+    @blp.arguments(LocationPatchSchema, example={"parent_id": 2})
     @blp.response(200, LocationSchema)
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)

@@ -1,4 +1,4 @@
-"""Rejects query parameters an endpoint does not document, so typos are not ignored."""
+"""Rejects what an endpoint does not document: unknown query parameters, non-JSON bodies."""
 
 from functools import cache
 
@@ -31,14 +31,20 @@ def _allowed(view_func, method: str) -> frozenset[str] | None:
     return frozenset(allowed)
 
 
-def reject_unknown_query_params():
-    if not request.args or request.endpoint is None:
+def check_request():
+    if request.endpoint is None:
         return
     view_func = current_app.view_functions.get(request.endpoint)
     method = "GET" if request.method == "HEAD" else request.method
     allowed = _allowed(view_func, method)
     if allowed is None:
         return
+    if method in ("POST", "PUT", "PATCH") and request.content_length:
+        if not request.is_json:
+            abort(
+                415,
+                message="Send the body as JSON with Content-Type: application/json.",
+            )
     unknown = sorted(set(request.args) - allowed)
     if unknown:
         abort(
@@ -48,5 +54,5 @@ def reject_unknown_query_params():
         )
 
 
-def init_query_guard(app: Flask):
-    app.before_request(reject_unknown_query_params)
+def init_request_guard(app: Flask):
+    app.before_request(check_request)

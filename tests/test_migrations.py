@@ -1,0 +1,44 @@
+"""Migrations build the same schema the models describe, on both databases."""
+
+import peewee as pw
+
+from api import migrate
+from api.db import open_database
+from api.models import MODELS
+
+
+def _drop_everything(database):
+    with database.connection_context():
+        if not isinstance(database, pw.PostgresqlDatabase):
+            database.pragma("foreign_keys", 0)
+        for table in database.get_tables():
+            if isinstance(database, pw.PostgresqlDatabase):
+                database.execute_sql(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+            else:
+                database.execute_sql(f'DROP TABLE IF EXISTS "{table}"')
+
+
+def test_migrations_match_models(db_url):
+    database = open_database(db_url)
+    try:
+        _drop_everything(database)
+        applied = migrate.upgrade(database)
+        assert applied, "no migration ran on an empty database"
+        assert migrate.pending(database) == []
+        assert migrate.upgrade(database) == []
+
+        with database.connection_context():
+            for model in MODELS:
+                table = model._meta.table_name
+                columns = {c.name for c in database.get_columns(table)}
+                expected = {f.column_name for f in model._meta.sorted_fields}
+                assert columns == expected, table
+                indexed = {
+                    tuple(i.columns) for i in database.get_indexes(table)
+                }
+                for fields, _unique in model._meta.indexes:
+                    wanted = tuple(model._meta.fields[f].column_name for f in fields)
+                    assert wanted in indexed, (table, wanted)
+    finally:
+        _drop_everything(database)
+        database.close_all()
