@@ -3,7 +3,9 @@
 import logging
 
 import peewee as pw
+
 from flask import Flask, redirect, url_for
+
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from api.cli import register_commands

@@ -46,4 +46,3 @@ def register_commands(app: Flask):
             if any(created.values())
             else "Example data already loaded."
         )
-

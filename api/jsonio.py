@@ -1,7 +1,8 @@
 """orjson as Flask's JSON provider: the serialiser is most of a list page's cost."""
 
-import orjson
 from flask.json.provider import JSONProvider
+
+import orjson
 
 
 class OrjsonProvider(JSONProvider):

@@ -78,8 +78,10 @@ def problem_response(status, detail=None, errors=None, headers=None):
 
 
 def _example(status: HTTPStatus) -> dict:
-    return {**problem(int(status), None, _EXAMPLE_ERRORS.get(status)),
-            "instance": "/events/7"}
+    return {
+        **problem(int(status), None, _EXAMPLE_ERRORS.get(status)),
+        "instance": "/events/7",
+    }
 
 
 class Api(flask_smorest.Api):
@@ -156,6 +158,9 @@ class Api(flask_smorest.Api):
         )
         self.spec.components.header(
             "ETAG",
-            {"description": "Version tag of the returned data.", "schema": {"type": "string"}},
+            {
+                "description": "Version tag of the returned data.",
+                "schema": {"type": "string"},
+            },
             lazy=True,
         )

@@ -1,4 +1,4 @@
-"""Rejects what an endpoint does not document: unknown query parameters, non-JSON bodies."""
+"""Rejects what an endpoint does not document: unknown query names, non-JSON bodies."""
 
 from functools import cache
 
@@ -15,7 +15,7 @@ def _schema_params(schema) -> set[str]:
 
 @cache
 def _allowed(view_func, method: str) -> frozenset[str] | None:
-    """Names of the query parameters documented for this view, or None if not an API view."""
+    """The query parameters documented for this view; None for non-API views."""
     view_class = getattr(view_func, "view_class", None)
     handler = getattr(view_class, method.lower(), None) if view_class else view_func
     apidoc = getattr(handler, "_apidoc", None)

@@ -18,7 +18,10 @@ class ActorWriteSchema(ma.Schema):
     kind = ma.fields.String(
         required=True,
         validate=ma.validate.OneOf(ACTOR_KINDS),
-        metadata={"description": "One of: " + ", ".join(ACTOR_KINDS), "example": "person"},
+        metadata={
+            "description": "One of: " + ", ".join(ACTOR_KINDS),
+            "example": "person",
+        },
     )
     country = Country(allow_none=True, load_default=None)
     description = ma.fields.String(
@@ -62,5 +65,3 @@ class ActorQueryArgsSchema(ma.Schema):
     kind = many(ma.fields.String(validate=ma.validate.OneOf(ACTOR_KINDS)))
     country = many(Country())
     event_id = id_field(strict=False, metadata={"description": "Actors of this event."})
-
-

@@ -80,9 +80,17 @@ class ArticleQueryArgsSchema(ma.Schema):
     language = many(Language())
     dateline_location_id = id_field(strict=False)
     published_at_min = UTCDateTime(
-        metadata={"description": "Published at or after.", "example": "2020-03-01T00:00:00Z"}
+        metadata={
+            "description": "Published at or after.",
+            "example": "2020-03-01T00:00:00Z",
+        }
     )
     published_at_max = UTCDateTime(
-        metadata={"description": "Published at or before.", "example": "2020-03-31T23:59:59Z"}
+        metadata={
+            "description": "Published at or before.",
+            "example": "2020-03-31T23:59:59Z",
+        }
     )
-    event_id = id_field(strict=False, metadata={"description": "Articles reporting this event."})
+    event_id = id_field(
+        strict=False, metadata={"description": "Articles reporting this event."}
+    )

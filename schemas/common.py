@@ -10,7 +10,10 @@ class ProblemSchema(ma.Schema):
         metadata={"description": "URI of the problem type.", "example": "about:blank"}
     )
     title = ma.fields.String(
-        metadata={"description": "HTTP status phrase.", "example": "Unprocessable Entity"}
+        metadata={
+            "description": "HTTP status phrase.",
+            "example": "Unprocessable Entity",
+        }
     )
     status = ma.fields.Integer(metadata={"example": 422})
     detail = ma.fields.String(
@@ -53,9 +56,17 @@ def make_partial(schema_class: type[ma.Schema], name: str) -> type[ma.Schema]:
         kwargs.setdefault("partial", True)
         schema_class.__init__(self, *args, **kwargs)
 
-    return type(name, (schema_class,), {"__init__": __init__, "__doc__": (
-        f"Fields to change; the others keep their values. {schema_class.__doc__}"
-    )})
+    return type(
+        name,
+        (schema_class,),
+        {
+            "__init__": __init__,
+            "__doc__": (
+                "Fields to change; the others keep their values. "
+                + schema_class.__doc__
+            ),
+        },
+    )
 
 
 def many(field: ma.fields.Field, **kwargs) -> ma.fields.List:
@@ -76,6 +87,4 @@ class DeleteArgsSchema(ma.Schema):
 
 def id_field(strict: bool = True, **kwargs) -> ma.fields.Integer:
     """A record id: in a JSON body a number (strict), in a query string digits."""
-    return ma.fields.Integer(
-        strict=strict, validate=ma.validate.Range(min=1), **kwargs
-    )
+    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1), **kwargs)

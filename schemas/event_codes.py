@@ -10,7 +10,9 @@ class EventCodeSchema(ma.Schema):
     name = ma.fields.String(metadata={"example": "Sign formal agreement"})
     description = ma.fields.String(allow_none=True)
     parent = ma.fields.String(allow_none=True, metadata={"example": "05"})
-    root = ma.fields.String(metadata={"description": "The two-digit root.", "example": "05"})
+    root = ma.fields.String(
+        metadata={"description": "The two-digit root.", "example": "05"}
+    )
     quad_class = ma.fields.Integer(
         allow_none=True,
         metadata={

@@ -57,7 +57,10 @@ class EventWriteSchema(ma.Schema):
     )
     date_start = ma.fields.Date(
         required=True,
-        metadata={"description": "First day the event may have happened.", "example": "2020-03-05"},
+        metadata={
+            "description": "First day the event may have happened.",
+            "example": "2020-03-05",
+        },
     )
     date_end = ma.fields.Date(
         allow_none=True,
@@ -150,7 +153,10 @@ class EventSourceDetailSchema(EventSourceSchema):
 class EventQueryArgsSchema(ma.Schema):
     event_code = many(
         EVENT_CODE,
-        metadata={"description": "CAMEO code and every code below it: 19 matches 190-196 and their children."},
+        metadata={
+            "description": "CAMEO code and every code below it: 19 matches "
+            "190-196 and their children."
+        },
     )
     date_from = ma.fields.Date(
         metadata={
@@ -165,24 +171,40 @@ class EventQueryArgsSchema(ma.Schema):
         }
     )
     date_precision = many(ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS)))
-    actor_id = many(id_field(strict=False), metadata={"description": "Events with any of these actors."})
+    actor_id = many(
+        id_field(strict=False),
+        metadata={"description": "Events with any of these actors."},
+    )
     role = many(
         ma.fields.String(validate=ma.validate.OneOf(ROLES)),
-        metadata={"description": "With actor_id: the actor's role; alone: events with an actor in that role."},
+        metadata={
+            "description": "With actor_id: the actor's role; alone: events "
+            "with an actor in that role."
+        },
     )
     location_id = many(id_field(strict=False))
-    country = many(Country(), metadata={"description": "Country of the event's location."})
-    article_id = id_field(strict=False, metadata={"description": "Events this article reports."})
+    country = many(
+        Country(), metadata={"description": "Country of the event's location."}
+    )
+    article_id = id_field(
+        strict=False, metadata={"description": "Events this article reports."}
+    )
     fatalities_min = ma.fields.Integer(validate=ma.validate.Range(min=0))
     fatalities_max = ma.fields.Integer(validate=ma.validate.Range(min=0))
 
     @ma.validates_schema
     def _ranges_in_order(self, data, **_kwargs):
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+        if (
+            data.get("date_from")
+            and data.get("date_to")
+            and data["date_to"] < data["date_from"]
+        ):
             raise ma.ValidationError("Must not be before date_from.", "date_to")
         low, high = data.get("fatalities_min"), data.get("fatalities_max")
         if low is not None and high is not None and high < low:
-            raise ma.ValidationError("Must not be below fatalities_min.", "fatalities_max")
+            raise ma.ValidationError(
+                "Must not be below fatalities_min.", "fatalities_max"
+            )
 
 
 class RelatedEventsQueryArgsSchema(ma.Schema):

@@ -3,8 +3,8 @@
 from datetime import UTC
 
 import marshmallow as ma
-import pycountry
 
+import pycountry
 
 # English names in everyday and news use that ISO 3166 (and so pycountry) spells
 # otherwise, plus Kosovo's user-assigned code, which the event datasets all use.
@@ -48,9 +48,9 @@ def to_alpha2_language(value: str) -> str | None:
     """Return the ISO 639-1 code for a 639-1 or 639-2/3 code or an English name."""
     text = value.strip().lower()
     # Codes first: lookup() alone takes "en" for the name of the En language.
-    language = (
-        pycountry.languages.get(alpha_2=text) if len(text) == 2 else None
-    ) or (pycountry.languages.get(alpha_3=text) if len(text) == 3 else None)
+    language = (pycountry.languages.get(alpha_2=text) if len(text) == 2 else None) or (
+        pycountry.languages.get(alpha_3=text) if len(text) == 3 else None
+    )
     if language is None and len(text) > 3:
         try:
             language = pycountry.languages.lookup(text)

@@ -1,4 +1,4 @@
-"""Fixtures: the app on a fresh database (SQLite and PostgreSQL), a client, factories."""
+"""Fixtures: the app on a fresh database (SQLite, PostgreSQL), a client, factories."""
 
 import os
 

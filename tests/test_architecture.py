@@ -8,10 +8,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "api/services": ("flask", "flask_smorest", "werkzeug", "marshmallow", "webargs",
-                     "schemas", "api.resources"),
-    "api/models": ("flask", "flask_smorest", "werkzeug", "marshmallow", "schemas",
-                   "api.services", "api.resources"),
+    "api/services": (
+        "flask",
+        "flask_smorest",
+        "werkzeug",
+        "marshmallow",
+        "webargs",
+        "schemas",
+        "api.resources",
+    ),
+    "api/models": (
+        "flask",
+        "flask_smorest",
+        "werkzeug",
+        "marshmallow",
+        "schemas",
+        "api.services",
+        "api.resources",
+    ),
     "schemas": ("api", "flask", "peewee"),
 }
 
@@ -30,6 +44,8 @@ def test_imports_go_one_way(package):
     offenders = []
     for path in (ROOT / package).rglob("*.py"):
         for name in _imports(path):
-            if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[package]):
+            if any(
+                name == bad or name.startswith(bad + ".") for bad in FORBIDDEN[package]
+            ):
                 offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []

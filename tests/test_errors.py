@@ -8,8 +8,11 @@ from api import create_app
 @pytest.fixture
 def sqlite_app(tmp_path):
     return create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/e.db",
-         "MAX_CONTENT_LENGTH": 1024}
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/e.db",
+            "MAX_CONTENT_LENGTH": 1024,
+        }
     )
 
 
@@ -33,7 +36,9 @@ def test_query_parameters_are_checked_on_every_endpoint(client, make_actor):
     actor = make_actor()
     response = client.get(f"/actors/{actor['id']}?expand=all")
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"query": {"expand": ["Unknown parameter."]}}
+    assert response.get_json()["errors"] == {
+        "query": {"expand": ["Unknown parameter."]}
+    }
 
 
 def test_a_body_that_is_not_json_is_refused(client):

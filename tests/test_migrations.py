@@ -33,9 +33,7 @@ def test_migrations_match_models(db_url):
                 columns = {c.name for c in database.get_columns(table)}
                 expected = {f.column_name for f in model._meta.sorted_fields}
                 assert columns == expected, table
-                indexed = {
-                    tuple(i.columns) for i in database.get_indexes(table)
-                }
+                indexed = {tuple(i.columns) for i in database.get_indexes(table)}
                 for fields, _unique in model._meta.indexes:
                     wanted = tuple(model._meta.fields[f].column_name for f in fields)
                     assert wanted in indexed, (table, wanted)

@@ -35,4 +35,3 @@ class EventSource(LinkModel):
     article = pw.ForeignKeyField(Article, backref="event_links", index=True)
     quote = pw.TextField(null=True)
     position = pw.IntegerField(default=0)
-

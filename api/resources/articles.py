@@ -28,8 +28,10 @@ blp = Blueprint(
 )
 
 EXAMPLE = {
-    "url": "https://www.urdupoint.com/en/world/nato-notices-decrease-in-violence-in-syrias-idlib-860425.html",
-    "title": "NATO Notices Decrease In Violence In Syria's Idlib Since Putin-Erdogan Talks - Stoltenberg",
+    "url": "https://www.urdupoint.com/en/world/nato-notices-decrease-in-violence-"
+    "in-syrias-idlib-860425.html",
+    "title": "NATO Notices Decrease In Violence In Syria's Idlib Since "
+    "Putin-Erdogan Talks - Stoltenberg",
     "body": "NATO has noticed a decrease in violence in the Syrian province of Idlib ...",
     "outlet": "Pakistan Point News",
     "wire_agency": "Sputnik",

@@ -4,7 +4,8 @@ from flask import current_app, request
 
 import flask_smorest
 
-from api.problems import PROBLEM_MIMETYPE, problem as problem_body
+from api.problems import PROBLEM_MIMETYPE
+from api.problems import problem as problem_body
 from schemas.common import ProblemSchema
 
 

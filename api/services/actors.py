@@ -28,7 +28,9 @@ def list_actors(name=None, kind=None, country=None, event_id=None) -> Listing:
     query = Actor.select()
     if name:
         key = fold(name)
-        by_alias = ActorAlias.select(ActorAlias.actor).where(ActorAlias.search_name == key)
+        by_alias = ActorAlias.select(ActorAlias.actor).where(
+            ActorAlias.search_name == key
+        )
         query = query.where((Actor.search_name == key) | Actor.id.in_(by_alias))
     if kind:
         query = query.where(Actor.kind.in_(kind))
@@ -66,7 +68,10 @@ def _save(actor: Actor, data: dict) -> Actor:
         ActorAlias.delete().where(ActorAlias.actor == actor).execute()
         if aliases:
             ActorAlias.insert_many(
-                [{"actor": actor.id, "name": a, "search_name": fold(a)} for a in aliases]
+                [
+                    {"actor": actor.id, "name": a, "search_name": fold(a)}
+                    for a in aliases
+                ]
             ).execute()
     attach_aliases([actor])
     return actor

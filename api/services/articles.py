@@ -53,7 +53,9 @@ def get_article(article_id: int) -> Article:
 
 
 def _check_url_free(url: str, article_id: int | None):
-    clash = Article.get_or_none((Article.url == url) & (Article.id != (article_id or 0)))
+    clash = Article.get_or_none(
+        (Article.url == url) & (Article.id != (article_id or 0))
+    )
     if clash is not None:
         raise Conflict(
             f"An article with this URL already exists (id {clash.id}).",
@@ -65,7 +67,11 @@ def _save(article: Article, data: dict) -> Article:
     apply(article, data, FIELDS)
     errors = {}
     check_reference(
-        errors, "dateline_location_id", Location, article.dateline_location_id, "Location"
+        errors,
+        "dateline_location_id",
+        Location,
+        article.dateline_location_id,
+        "Location",
     )
     raise_if(errors)
     _check_url_free(article.url, article.id)

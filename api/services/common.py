@@ -50,7 +50,9 @@ def missing_ids(model: type[pw.Model], ids: Iterable[int]) -> set[int]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return set()
-    found = {row[0] for row in model.select(model.id).where(model.id.in_(wanted)).tuples()}
+    found = {
+        row[0] for row in model.select(model.id).where(model.id.in_(wanted)).tuples()
+    }
     return wanted - found
 
 

@@ -182,7 +182,12 @@ def _save(event: Event, data: dict) -> Event:
         if actors:
             EventActor.insert_many(
                 [
-                    {"event": event.id, "actor": a["actor_id"], "role": a["role"], "position": i}
+                    {
+                        "event": event.id,
+                        "actor": a["actor_id"],
+                        "role": a["role"],
+                        "position": i,
+                    }
                     for i, a in enumerate(actors)
                 ]
             ).execute()
@@ -191,7 +196,12 @@ def _save(event: Event, data: dict) -> Event:
         if sources:
             EventSource.insert_many(
                 [
-                    {"event": event.id, "article": s["article_id"], "quote": s.get("quote"), "position": i}
+                    {
+                        "event": event.id,
+                        "article": s["article_id"],
+                        "quote": s.get("quote"),
+                        "position": i,
+                    }
                     for i, s in enumerate(sources)
                 ]
             ).execute()
@@ -246,4 +256,3 @@ def event_sources(event_id: int) -> list[EventSource]:
         .where(EventSource.event == event_id)
         .order_by(EventSource.position, EventSource.id)
     )
-

@@ -4,8 +4,13 @@
 def test_location_lifecycle(client):
     response = client.post(
         "/locations/",
-        json={"name": "Syria", "kind": "country", "country": "SY",
-              "latitude": 35.0, "longitude": 38.5},
+        json={
+            "name": "Syria",
+            "kind": "country",
+            "country": "SY",
+            "latitude": 35.0,
+            "longitude": 38.5,
+        },
     )
     assert response.status_code == 201
     syria = response.get_json()
@@ -28,8 +33,13 @@ def test_location_lifecycle(client):
 
     response = client.put(
         f"/locations/{syria['id']}",
-        json={"name": "Syrian Arab Republic", "kind": "country", "country": "SYR",
-              "latitude": 35.0, "longitude": 38.5},
+        json={
+            "name": "Syrian Arab Republic",
+            "kind": "country",
+            "country": "SYR",
+            "latitude": 35.0,
+            "longitude": 38.5,
+        },
         headers={"If-Match": etag},
     )
     assert response.status_code == 200
@@ -57,8 +67,9 @@ def test_location_lifecycle(client):
 
 def test_hierarchy_children_and_ancestors(client, make_location):
     syria = make_location(name="Syria", kind="country", latitude=35, longitude=38)
-    governorate = make_location(name="Idlib Governorate", kind="admin1",
-                                parent_id=syria["id"])
+    governorate = make_location(
+        name="Idlib Governorate", kind="admin1", parent_id=syria["id"]
+    )
     city = make_location(name="Idlib", parent_id=governorate["id"])
 
     response = client.get(f"/locations/{syria['id']}/children")
@@ -72,21 +83,25 @@ def test_hierarchy_children_and_ancestors(client, make_location):
 
 def test_cycles_are_rejected(client, make_location):
     syria = make_location(name="Syria", kind="country")
-    governorate = make_location(name="Idlib Governorate", kind="admin1",
-                                parent_id=syria["id"])
+    governorate = make_location(
+        name="Idlib Governorate", kind="admin1", parent_id=syria["id"]
+    )
     city = make_location(name="Idlib", parent_id=governorate["id"])
 
     for new_parent in (city["id"], syria["id"]):
-        response = client.patch(f"/locations/{syria['id']}",
-                                json={"parent_id": new_parent})
+        response = client.patch(
+            f"/locations/{syria['id']}", json={"parent_id": new_parent}
+        )
         assert response.status_code == 422
         assert "parent_id" in response.get_json()["errors"]["json"]
     assert client.get(f"/locations/{syria['id']}").get_json()["parent_id"] is None
 
 
 def test_coordinates_are_checked(client):
-    response = client.post("/locations/", json={"name": "Idlib", "kind": "city",
-                                                "latitude": 95, "longitude": 36})
+    response = client.post(
+        "/locations/",
+        json={"name": "Idlib", "kind": "city", "latitude": 95, "longitude": 36},
+    )
     assert response.status_code == 422
     assert list(response.get_json()["errors"]["json"]) == ["latitude"]
 
@@ -94,8 +109,9 @@ def test_coordinates_are_checked(client):
     assert response.status_code == 422
     assert {"latitude", "longitude"} <= response.get_json()["errors"]["json"].keys()
 
-    response = client.post("/locations/", json={"name": "M4 highway", "kind": "route",
-                                                "country": "SYR"})
+    response = client.post(
+        "/locations/", json={"name": "M4 highway", "kind": "route", "country": "SYR"}
+    )
     assert response.status_code == 201
     assert response.get_json()["latitude"] is None
     assert client.get("/locations/?kind=city").get_json() == []
@@ -104,8 +120,10 @@ def test_coordinates_are_checked(client):
 def test_bad_inputs_name_the_field(client, make_location):
     cases = [
         ({"name": "X", "kind": "planet", "latitude": 1, "longitude": 1}, "kind"),
-        ({"name": "X", "kind": "city", "latitude": "north", "longitude": 1},
-         "latitude"),
+        (
+            {"name": "X", "kind": "city", "latitude": "north", "longitude": 1},
+            "latitude",
+        ),
         ({"name": "X", "kind": "route", "country": "Atlantis"}, "country"),
         ({"name": "X", "kind": "route", "parent_id": 999}, "parent_id"),
         ({"name": "X", "kind": "route", "colour": "red"}, "colour"),
@@ -121,14 +139,17 @@ def test_bad_inputs_name_the_field(client, make_location):
 
 def test_filters_and_unknown_parameters(client, make_location):
     syria = make_location(name="Syria", kind="country")
-    make_location(name="Moscow", kind="city", country="RUS", latitude=55.75,
-                  longitude=37.62)
+    make_location(
+        name="Moscow", kind="city", country="RUS", latitude=55.75, longitude=37.62
+    )
     make_location(name="Idlib", parent_id=syria["id"])
 
     names = [x["name"] for x in client.get("/locations/?country=SY").get_json()]
     assert names == ["Syria", "Idlib"]
-    names = [x["name"] for x in
-             client.get("/locations/?kind=city&kind=country&country=RUS").get_json()]
+    names = [
+        x["name"]
+        for x in client.get("/locations/?kind=city&kind=country&country=RUS").get_json()
+    ]
     assert names == ["Moscow"]
     assert [x["name"] for x in client.get("/locations/?name=idlib").get_json()] == [
         "Idlib"
