@@ -25,7 +25,7 @@ class Config:
 
         self.API_TITLE = "Dateline"
         self.API_VERSION = "1.0.0"
-        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_VERSION = "3.1.0"
         self.OPENAPI_URL_PREFIX = "/"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = None

@@ -84,10 +84,31 @@ def _example(status: HTTPStatus) -> dict:
     }
 
 
+def _nullable_enum(self, field, ret, **_kwargs):
+    """A nullable choice as ``anyOf: [enum, null]``.
+
+    apispec writes ``type: [string, "null"]`` with null among the enum values,
+    which is valid but makes generated clients invent one type per member.
+    """
+    if "enum" in ret and None in ret["enum"]:
+        choices = [c for c in ret.pop("enum") if c is not None]
+        types = ret.pop("type")
+        base = [t for t in types if t != "null"] if isinstance(types, list) else types
+        ret["anyOf"] = [
+            {"type": base[0] if isinstance(base, list) else base, "enum": choices},
+            {"type": "null"},
+        ]
+    return {}
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api, answering errors as application/problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_nullable_enum)
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

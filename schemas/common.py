@@ -37,7 +37,16 @@ class ProblemSchema(ma.Schema):
     )
 
 
-class RecordSchema(ma.Schema):
+class OutputSchema(ma.Schema):
+    """A response body: every field is always present, so the spec marks all required."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+
+class RecordSchema(OutputSchema):
     """Output fields every record has; the server owns them."""
 
     id = ma.fields.Integer(dump_only=True, metadata={"example": 1})

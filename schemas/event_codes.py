@@ -2,8 +2,10 @@
 
 import marshmallow as ma
 
+from schemas.common import OutputSchema
 
-class EventCodeSchema(ma.Schema):
+
+class EventCodeSchema(OutputSchema):
     """One code of the CAMEO codebook."""
 
     code = ma.fields.String(metadata={"example": "057"})

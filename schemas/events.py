@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema
-from schemas.common import RecordSchema, id_field, make_partial, many
+from schemas.common import OutputSchema, RecordSchema, id_field, make_partial, many
 from schemas.fields import Country
 from schemas.vocabulary import DATE_PRECISIONS, GEO_PRECISIONS, ROLES
 
@@ -120,11 +120,11 @@ class EventWriteSchema(ma.Schema):
 EventPatchSchema = make_partial(EventWriteSchema, "EventPatchSchema")
 
 
-class EventActorSchema(EventActorWriteSchema):
+class EventActorSchema(OutputSchema, EventActorWriteSchema):
     """An actor's part in an event, as the API returns it."""
 
 
-class EventSourceSchema(EventSourceWriteSchema):
+class EventSourceSchema(OutputSchema, EventSourceWriteSchema):
     """A source of an event, as the API returns it."""
 
 

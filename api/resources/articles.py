@@ -32,7 +32,7 @@ EXAMPLE = {
     "in-syrias-idlib-860425.html",
     "title": "NATO Notices Decrease In Violence In Syria's Idlib Since "
     "Putin-Erdogan Talks - Stoltenberg",
-    "body": "NATO has noticed a decrease in violence in the Syrian province of Idlib ...",
+    "body": "NATO has noticed a decrease in violence in the Syrian province ...",
     "outlet": "Pakistan Point News",
     "wire_agency": "Sputnik",
     "dateline_location_id": 12,
