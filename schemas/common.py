@@ -38,7 +38,7 @@ class ProblemSchema(ma.Schema):
 
 
 class OutputSchema(ma.Schema):
-    """A response body: every field is always present, so the spec marks all required."""
+    """A response body: every field is always there, so the spec marks all required."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
