@@ -6,8 +6,8 @@ import pytest
 
 import peewee as pw
 
-from api import create_app
-from api.models import MODELS
+from api import create_app, migrate
+from api.db import open_database
 
 PG_URL = os.environ.get(
     "DATELINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -26,9 +26,25 @@ def _pg_unreachable_reason() -> str | None:
     return None
 
 
+def drop_everything(database):
+    with database.connection_context():
+        if not isinstance(database, pw.PostgresqlDatabase):
+            database.pragma("foreign_keys", 0)
+        for table in database.get_tables():
+            cascade = " CASCADE" if isinstance(database, pw.PostgresqlDatabase) else ""
+            database.execute_sql(f'DROP TABLE IF EXISTS "{table}"{cascade}')
+
+
 @pytest.fixture(scope="session")
 def pg_unreachable():
-    return _pg_unreachable_reason()
+    reason = _pg_unreachable_reason()
+    if reason is None:
+        # Build the schema once per session from the migrations; tests truncate.
+        database = open_database(PG_URL)
+        drop_everything(database)
+        migrate.upgrade(database)
+        database.close_all()
+    return reason
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -42,25 +58,23 @@ def db_url(request, tmp_path, pg_unreachable):
     return PG_URL
 
 
-def _reset(database):
-    with database.connection_context():
-        if isinstance(database, pw.PostgresqlDatabase):
-            database.drop_tables(MODELS, safe=True, cascade=True)
-        else:
-            database.drop_tables(MODELS, safe=True)
-        database.create_tables(MODELS)
+def _empty(database):
+    """A database with the current schema and no rows."""
+    if isinstance(database, pw.PostgresqlDatabase):
+        with database.connection_context():
+            tables = [t for t in database.get_tables() if t != "migratehistory"]
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            database.execute_sql(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        migrate.upgrade(database)
 
 
 @pytest.fixture
 def app(db_url):
     app = create_app({"TESTING": True, "DATABASE_URL": db_url})
     database = app.extensions["dateline_db"]
-    _reset(database)
+    _empty(database)
     yield app
-    database.close_all()
-    with database.connection_context():
-        if isinstance(database, pw.PostgresqlDatabase):
-            database.drop_tables(MODELS, safe=True, cascade=True)
     database.close_all()
 
 

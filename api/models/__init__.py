@@ -4,9 +4,18 @@ from api.models.actor import Actor, ActorAlias
 from api.models.article import Article
 from api.models.base import BaseModel
 from api.models.event import Event, EventActor, EventSource
-from api.models.location import Location
+from api.models.location import Location, LocationAncestor
 
-MODELS = [Location, Actor, ActorAlias, Article, Event, EventActor, EventSource]
+MODELS = [
+    Location,
+    LocationAncestor,
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+]
 
 __all__ = [
     "MODELS",
@@ -18,4 +27,5 @@ __all__ = [
     "EventActor",
     "EventSource",
     "Location",
+    "LocationAncestor",
 ]

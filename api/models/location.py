@@ -2,7 +2,7 @@
 
 import peewee as pw
 
-from api.models.base import BaseModel
+from api.models.base import BaseModel, LinkModel
 
 
 class Location(BaseModel):
@@ -15,3 +15,22 @@ class Location(BaseModel):
 
     class Meta:
         indexes = ((("name", "country"), False),)
+
+
+class LocationAncestor(LinkModel):
+    """The hierarchy's transitive closure: one row per (place, enclosing place).
+
+    Every location is its own ancestor at depth 0, so "this place and all it
+    contains" is one indexed lookup on ``ancestor`` whatever the depth.
+    """
+
+    location = pw.ForeignKeyField(
+        Location, backref="ancestor_rows", on_delete="CASCADE"
+    )
+    ancestor = pw.ForeignKeyField(
+        Location, backref="descendant_rows", on_delete="CASCADE", index=True
+    )
+    depth = pw.IntegerField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("location", "ancestor")

@@ -5,6 +5,7 @@ import peewee as pw
 from api.db import db
 from api.models import Article, Event, Location
 from api.models.base import utcnow
+from api.services import hierarchy
 from api.services.common import (
     Listing,
     apply,
@@ -17,7 +18,6 @@ from api.services.errors import Conflict
 FIELDS = ("name", "kind", "country", "parent_id", "latitude", "longitude")
 # Lines and areas have no single point; every other kind must have coordinates.
 UNPLACED_KINDS = {"region", "route", "other"}
-MAX_DEPTH = 32
 
 
 def list_locations(name=None, kind=None, country=None, parent_id=None) -> Listing:
@@ -38,33 +38,21 @@ def get_location(location_id: int) -> Location:
 
 
 def ancestors(location: Location) -> list[Location]:
-    """The chain of parents from the nearest up to the root."""
-    chain, seen = [], {location.id}
-    parent_id = location.parent_id
-    while parent_id is not None and parent_id not in seen and len(chain) < MAX_DEPTH:
-        parent = Location.get_by_id(parent_id)
-        chain.append(parent)
-        seen.add(parent.id)
-        parent_id = parent.parent_id
-    return chain
+    """The chain of enclosing places from the nearest up to the root."""
+    return hierarchy.ancestors(location.id)
 
 
-def _makes_cycle(location_id: int | None, parent_id: int | None) -> bool:
-    """Whether ``location_id`` is ``parent_id`` or one of its ancestors."""
-    seen = set()
-    while location_id is not None and parent_id is not None and parent_id not in seen:
-        if parent_id == location_id:
-            return True
-        seen.add(parent_id)
-        parent_id = (
-            Location.select(Location.parent).where(Location.id == parent_id).scalar()
-        )
-    return False
+def _makes_cycle(location: Location) -> bool:
+    return (
+        location.id is not None
+        and location.parent_id is not None
+        and hierarchy.is_inside(location.parent_id, location.id)
+    )
 
 
 def _validate(location: Location, errors: dict):
     check_reference(errors, "parent_id", Location, location.parent_id, "Location")
-    if "parent_id" not in errors and _makes_cycle(location.id, location.parent_id):
+    if "parent_id" not in errors and _makes_cycle(location):
         errors["parent_id"] = [
             "A location cannot be inside itself: this parent would make a cycle."
         ]
@@ -89,6 +77,7 @@ def create_location(data: dict) -> Location:
     with db.atomic():
         _validate(location, {})
         location.save()
+        hierarchy.add(location)
     return location
 
 
@@ -101,10 +90,12 @@ def update_location(location_id: int, data: dict, precondition=None) -> Location
         location = get_location(location_id)
         if precondition:
             precondition(location)
+        old_parent_id = location.parent_id
         apply(location, data, FIELDS)
         _validate(location, {})
         location.touch()
         location.save()
+        hierarchy.move(location, old_parent_id)
     return location
 
 
@@ -132,6 +123,7 @@ def delete_location(location_id: int, force: bool = False, precondition=None):
                 "Remove the references first, or delete with force=true to "
                 "detach them."
             )
+        hierarchy.detach_children(location)
         Location.update(parent=None, updated_at=utcnow()).where(
             Location.parent == location
         ).execute()
