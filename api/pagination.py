@@ -1,10 +1,29 @@
-"""Page-number pagination over service listings, with LIMIT/OFFSET in SQL."""
+"""Pagination of service listings: page numbers with totals, or keyset cursors."""
+
+from urllib.parse import urlencode
+
+from flask import request
 
 from flask_smorest import Page
 
+from api.services.errors import InvalidFilter
+
+# Stands for "not counted" where flask-smorest wants a number: cursor scans
+# never COUNT, whatever the size of the result.
+NOT_COUNTED = -1
+
 
 class PeeweePage(Page):
-    """Pages a :class:`api.services.common.Listing` without loading the whole query."""
+    """Pages a :class:`api.services.listing.Listing` with LIMIT, never a slice."""
+
+    def __init__(self, collection, page_params):
+        if collection.cursor is not None and "page" in request.args:
+            raise InvalidFilter(
+                "page and cursor do not mix.",
+                {"page": ["Use either page numbers or a cursor, not both."]},
+            )
+        page_params.listing = collection
+        super().__init__(collection, page_params)
 
     @property
     def items(self):
@@ -12,4 +31,32 @@ class PeeweePage(Page):
 
     @property
     def item_count(self):
-        return self.collection.count()
+        count = self.collection.count()
+        return NOT_COUNTED if count is None else count
+
+
+def _link(rel: str, **changes) -> str:
+    args = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        args[name] = [str(value)]
+    return f'<{request.path}?{urlencode(args, doseq=True)}>; rel="{rel}"'
+
+
+def pagination_headers(page_params) -> dict[str, str]:
+    """Link (and X-Next-Cursor) headers for the page just served."""
+    listing = getattr(page_params, "listing", None)
+    if listing is not None and listing.cursor is not None:
+        if listing.next_cursor is None:
+            return {}
+        return {
+            "X-Next-Cursor": listing.next_cursor,
+            "Link": _link("next", cursor=listing.next_cursor),
+        }
+    page, size, total = page_params.page, page_params.page_size, page_params.item_count
+    last = max(1, -(-total // size))
+    links = [_link("first", page=1), _link("last", page=last)]
+    if page > 1:
+        links.append(_link("prev", page=min(page - 1, last)))
+    if page < last:
+        links.append(_link("next", page=page + 1))
+    return {"Link": ", ".join(links)}

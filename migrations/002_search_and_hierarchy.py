@@ -53,9 +53,10 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
 def _backfill(database):
     from api.models import MODELS
+    from api.models.search import SEARCH_MODELS
     from api.services import hierarchy, search
 
-    with database.bind_ctx(MODELS):
+    with database.bind_ctx(MODELS + SEARCH_MODELS):
         hierarchy.rebuild()
         search.rebuild()
 

@@ -2,8 +2,9 @@
 
 import marshmallow as ma
 
-from schemas.common import RecordSchema, id_field, make_partial, many
+from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
 from schemas.fields import Country
+from schemas.query import CURSOR, fields_field, sort_field
 from schemas.vocabulary import ACTOR_KINDS
 
 
@@ -49,9 +50,7 @@ class ActorSchema(RecordSchema, ActorWriteSchema):
     """An actor, as the API returns it."""
 
     country = ma.fields.String(allow_none=True, metadata={"example": "TUR"})
-    aliases = ma.fields.List(
-        ma.fields.String(), attribute="alias_names", metadata={"example": ["Erdogan"]}
-    )
+    aliases = ma.fields.List(ma.fields.String(), metadata={"example": ["Erdogan"]})
 
 
 class ActorQueryArgsSchema(ma.Schema):
@@ -65,3 +64,7 @@ class ActorQueryArgsSchema(ma.Schema):
     kind = many(ma.fields.String(validate=ma.validate.OneOf(ACTOR_KINDS)))
     country = many(Country())
     event_id = id_field(strict=False, metadata={"description": "Actors of this event."})
+    updated_since = UPDATED_SINCE
+    sort = sort_field(("id", "name", "created_at", "updated_at"), "id")
+    fields = fields_field(tuple(ActorSchema._declared_fields))
+    cursor = CURSOR

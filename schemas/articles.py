@@ -2,8 +2,9 @@
 
 import marshmallow as ma
 
-from schemas.common import RecordSchema, id_field, make_partial, many
+from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
 from schemas.fields import Language, UTCDateTime
+from schemas.query import CURSOR, fields_field, sort_field
 
 
 class ArticleWriteSchema(ma.Schema):
@@ -74,6 +75,13 @@ class ArticleSchema(RecordSchema, ArticleWriteSchema):
     )
 
 
+class ArticleSummarySchema(ArticleSchema):
+    """An article without its body, as embedded in events."""
+
+    class Meta:
+        exclude = ("body",)
+
+
 class ArticleQueryArgsSchema(ma.Schema):
     outlet = many(ma.fields.String(), metadata={"description": "Exact outlet name."})
     wire_agency = many(ma.fields.String())
@@ -94,3 +102,16 @@ class ArticleQueryArgsSchema(ma.Schema):
     event_id = id_field(
         strict=False, metadata={"description": "Articles reporting this event."}
     )
+    q = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=500),
+        metadata={
+            "description": "Full-text search in title and body. Words are ANDed; "
+            '"quoted phrases", OR and -exclusions work as in web search. Without '
+            "sort, the best matches come first.",
+            "example": "ceasefire Idlib",
+        },
+    )
+    updated_since = UPDATED_SINCE
+    sort = sort_field(("id", "published_at", "title", "created_at", "updated_at"), "id")
+    fields = fields_field(tuple(ArticleSchema._declared_fields))
+    cursor = CURSOR

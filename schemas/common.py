@@ -37,19 +37,10 @@ class ProblemSchema(ma.Schema):
     )
 
 
-class OutputSchema(ma.Schema):
-    """A response body: every field is always there, so the spec marks all required."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = True
-
-
-class RecordSchema(OutputSchema):
+class RecordSchema(ma.Schema):
     """Output fields every record has; the server owns them."""
 
-    id = ma.fields.Integer(dump_only=True, metadata={"example": 1})
+    id = ma.fields.Integer(dump_only=True, required=True, metadata={"example": 1})
     created_at = ma.fields.AwareDateTime(
         dump_only=True, metadata={"example": "2020-03-09T12:00:00+00:00"}
     )
@@ -76,6 +67,14 @@ def make_partial(schema_class: type[ma.Schema], name: str) -> type[ma.Schema]:
             ),
         },
     )
+
+
+UPDATED_SINCE = ma.fields.AwareDateTime(
+    metadata={
+        "description": "Only records changed at or after this time (for sync).",
+        "example": "2020-03-09T00:00:00Z",
+    }
+)
 
 
 def many(field: ma.fields.Field, **kwargs) -> ma.fields.List:

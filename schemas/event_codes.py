@@ -2,10 +2,8 @@
 
 import marshmallow as ma
 
-from schemas.common import OutputSchema
 
-
-class EventCodeSchema(OutputSchema):
+class EventCodeSchema(ma.Schema):
     """One code of the CAMEO codebook."""
 
     code = ma.fields.String(metadata={"example": "057"})

@@ -3,10 +3,29 @@
 import marshmallow as ma
 
 from schemas.actors import ActorSchema
-from schemas.articles import ArticleSchema
-from schemas.common import OutputSchema, RecordSchema, id_field, make_partial, many
+from schemas.articles import ArticleSchema, ArticleSummarySchema
+from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
 from schemas.fields import Country
-from schemas.vocabulary import DATE_PRECISIONS, GEO_PRECISIONS, ROLES
+from schemas.locations import LocationWithAncestorsSchema
+from schemas.query import (
+    CURSOR,
+    BoundingBox,
+    Near,
+    fields_field,
+    include_field,
+    sort_field,
+)
+from schemas.vocabulary import ACTOR_KINDS, DATE_PRECISIONS, GEO_PRECISIONS, ROLES
+
+SORTABLE = (
+    "id",
+    "date_start",
+    "date_end",
+    "event_code",
+    "fatalities",
+    "created_at",
+    "updated_at",
+)
 
 EVENT_CODE = ma.fields.String(
     validate=ma.validate.Regexp(r"^\d{2,4}$", error="Not a CAMEO code: 2 to 4 digits."),
@@ -120,21 +139,35 @@ class EventWriteSchema(ma.Schema):
 EventPatchSchema = make_partial(EventWriteSchema, "EventPatchSchema")
 
 
-class EventActorSchema(OutputSchema, EventActorWriteSchema):
+class EventActorSchema(EventActorWriteSchema):
     """An actor's part in an event, as the API returns it."""
 
+    actor = ma.fields.Nested(
+        ActorSchema,
+        metadata={"description": "The actor's record, with include=actors."},
+    )
 
-class EventSourceSchema(OutputSchema, EventSourceWriteSchema):
+
+class EventSourceSchema(EventSourceWriteSchema):
     """A source of an event, as the API returns it."""
+
+    article = ma.fields.Nested(
+        ArticleSummarySchema,
+        metadata={"description": "The article (without body), with include=sources."},
+    )
 
 
 class EventSchema(RecordSchema, EventWriteSchema):
     """An event, as the API returns it."""
 
     date_end = ma.fields.Date(metadata={"example": "2020-03-05"})
-    actors = ma.fields.List(ma.fields.Nested(EventActorSchema), attribute="actor_list")
-    sources = ma.fields.List(
-        ma.fields.Nested(EventSourceSchema), attribute="source_list"
+    actors = ma.fields.List(ma.fields.Nested(EventActorSchema))
+    sources = ma.fields.List(ma.fields.Nested(EventSourceSchema))
+    location = ma.fields.Nested(
+        LocationWithAncestorsSchema,
+        attribute="place",
+        allow_none=True,
+        metadata={"description": "The place and its ancestors, with include=location."},
     )
 
 
@@ -150,17 +183,33 @@ class EventSourceDetailSchema(EventSourceSchema):
     article = ma.fields.Nested(ArticleSchema)
 
 
-class EventQueryArgsSchema(ma.Schema):
+EVENT_FIELDS = tuple(EventSchema._declared_fields)
+INCLUDE = include_field(
+    ("actors", "sources", "location"),
+    "Embed related records: `actors` (each link gets `actor`), `sources` (each "
+    "link gets `article`, without body), `location` (with its ancestors). Repeat "
+    "for several.",
+)
+
+
+class EventShapeArgsSchema(ma.Schema):
+    fields = fields_field(EVENT_FIELDS)
+    include = INCLUDE
+
+
+class EventQueryArgsSchema(EventShapeArgsSchema):
     event_code = many(
         EVENT_CODE,
         metadata={
             "description": "CAMEO code and every code below it: 19 matches "
-            "190-196 and their children."
+            "190-196 and their children; 195 matches 195 and 1951-1953."
         },
     )
     date_from = ma.fields.Date(
         metadata={
-            "description": "Events whose date range ends on or after this day.",
+            "description": "Events whose date range ends on or after this day. "
+            "Ranges respect precision: an event known only to December 2019 "
+            "matches any day of that month.",
             "example": "2020-02-27",
         }
     )
@@ -171,6 +220,43 @@ class EventQueryArgsSchema(ma.Schema):
         }
     )
     date_precision = many(ma.fields.String(validate=ma.validate.OneOf(DATE_PRECISIONS)))
+    updated_since = UPDATED_SINCE
+    country = many(
+        Country(), metadata={"description": "Country of the event's location."}
+    )
+    location = many(
+        id_field(strict=False),
+        metadata={
+            "description": "Events at these locations or anywhere inside them "
+            "(location=<Syria> finds events in Idlib city)."
+        },
+    )
+    location_id = many(
+        id_field(strict=False),
+        metadata={"description": "Events placed exactly at these locations."},
+    )
+    bbox = BoundingBox(
+        metadata={
+            "description": "Events whose location lies in min_lon,min_lat,max_lon,"
+            "max_lat (WGS 84); min_lon > max_lon crosses the antimeridian.",
+            "example": "35.5,35.0,37.5,36.5",
+        }
+    )
+    near = Near(
+        metadata={
+            "description": "Events whose location is within radius_km of lat,lon.",
+            "example": "35.93,36.63,50",
+        }
+    )
+    actor = many(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=300)),
+        metadata={
+            "description": "Actor id, or a name or alias without regard to case "
+            "or diacritics (`erdogan` finds Recep Tayyip Erdoğan). Combined with "
+            "role, actor_kind and actor_country, one actor must meet them all.",
+            "example": ["erdogan"],
+        },
+    )
     actor_id = many(
         id_field(strict=False),
         metadata={"description": "Events with any of these actors."},
@@ -178,36 +264,36 @@ class EventQueryArgsSchema(ma.Schema):
     role = many(
         ma.fields.String(validate=ma.validate.OneOf(ROLES)),
         metadata={
-            "description": "With actor_id: the actor's role; alone: events "
-            "with an actor in that role."
+            "description": "The role of the matched actor; alone, events with "
+            "any actor in that role."
         },
     )
-    location_id = many(id_field(strict=False))
-    country = many(
-        Country(), metadata={"description": "Country of the event's location."}
-    )
+    actor_kind = many(ma.fields.String(validate=ma.validate.OneOf(ACTOR_KINDS)))
+    actor_country = many(Country())
     article_id = id_field(
         strict=False, metadata={"description": "Events this article reports."}
     )
     fatalities_min = ma.fields.Integer(validate=ma.validate.Range(min=0))
     fatalities_max = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    q = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=500),
+        metadata={
+            "description": "Full-text search in summaries and quotes. Words are "
+            'ANDed; "quoted phrases", OR and -exclusions work as in web search. '
+            "Without sort, the best matches come first.",
+            "example": "ceasefire",
+        },
+    )
+    sort = sort_field(tuple(SORTABLE), "id")
+    cursor = CURSOR
 
     @ma.validates_schema
     def _ranges_in_order(self, data, **_kwargs):
-        if (
-            data.get("date_from")
-            and data.get("date_to")
-            and data["date_to"] < data["date_from"]
-        ):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
             raise ma.ValidationError("Must not be before date_from.", "date_to")
         low, high = data.get("fatalities_min"), data.get("fatalities_max")
         if low is not None and high is not None and high < low:
             raise ma.ValidationError(
                 "Must not be below fatalities_min.", "fatalities_max"
             )
-
-
-class RelatedEventsQueryArgsSchema(ma.Schema):
-    """Filters on an actor's, location's or article's events."""
-
-    role = many(ma.fields.String(validate=ma.validate.OneOf(ROLES)))

@@ -2,8 +2,9 @@
 
 import marshmallow as ma
 
-from schemas.common import RecordSchema, id_field, make_partial, many
+from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
 from schemas.fields import Country
+from schemas.query import CURSOR, BoundingBox, fields_field, sort_field
 from schemas.vocabulary import LOCATION_KINDS
 
 _KIND_DOC = (
@@ -66,3 +67,23 @@ class LocationQueryArgsSchema(ma.Schema):
     kind = many(ma.fields.String(validate=ma.validate.OneOf(LOCATION_KINDS)))
     country = many(Country())
     parent_id = id_field(strict=False, metadata={"description": "Direct children of."})
+    within = many(
+        id_field(strict=False),
+        metadata={"description": "Locations inside these (and these themselves)."},
+    )
+    bbox = BoundingBox(
+        metadata={
+            "description": "min_lon,min_lat,max_lon,max_lat (WGS 84).",
+            "example": "35.5,35.0,37.5,36.5",
+        }
+    )
+    updated_since = UPDATED_SINCE
+    sort = sort_field(("id", "name", "created_at", "updated_at"), "id")
+    fields = fields_field(tuple(LocationSchema._declared_fields))
+    cursor = CURSOR
+
+
+class LocationWithAncestorsSchema(LocationSchema):
+    """A location with its enclosing places, nearest first."""
+
+    ancestors = ma.fields.List(ma.fields.Nested(LocationSchema))

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from api.pagination import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprint
-from api.services import actors, events
+from api.services import actors, event_queries
 from schemas.actors import (
     ActorPatchSchema,
     ActorQueryArgsSchema,
@@ -12,7 +12,7 @@ from schemas.actors import (
     ActorWriteSchema,
 )
 from schemas.common import DeleteArgsSchema
-from schemas.events import EventSchema, RelatedEventsQueryArgsSchema
+from schemas.events import EventQueryArgsSchema, EventSchema
 
 blp = Blueprint(
     "Actors",
@@ -89,11 +89,12 @@ class ActorById(MethodView):
 @blp.route("/<int:actor_id>/events")
 class ActorEvents(MethodView):
     @blp.etag
-    @blp.arguments(RelatedEventsQueryArgsSchema, location="query")
+    @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
     def get(self, filters, actor_id):
         """List the events an actor takes part in"""
         actors.get_actor(actor_id)
-        return events.list_events(actor_id=[actor_id], **filters)
+        filters["actor_id"] = [actor_id]
+        return event_queries.list_events(**filters)

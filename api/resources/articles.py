@@ -10,7 +10,7 @@ from api.resources.blueprint import (
     URL_TAKEN,
     Blueprint,
 )
-from api.services import articles, events
+from api.services import articles, event_queries
 from schemas.articles import (
     ArticlePatchSchema,
     ArticleQueryArgsSchema,
@@ -18,7 +18,7 @@ from schemas.articles import (
     ArticleWriteSchema,
 )
 from schemas.common import DeleteArgsSchema
-from schemas.events import EventSchema, RelatedEventsQueryArgsSchema
+from schemas.events import EventQueryArgsSchema, EventSchema
 
 blp = Blueprint(
     "Articles",
@@ -109,11 +109,12 @@ class ArticleById(MethodView):
 @blp.route("/<int:article_id>/events")
 class ArticleEvents(MethodView):
     @blp.etag
-    @blp.arguments(RelatedEventsQueryArgsSchema, location="query")
+    @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
     def get(self, filters, article_id):
         """List the events an article reports"""
         articles.get_article(article_id)
-        return events.list_events(article_id=article_id, **filters)
+        filters["article_id"] = article_id
+        return event_queries.list_events(**filters)

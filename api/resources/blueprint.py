@@ -1,9 +1,12 @@
 """The Blueprint every resource uses, with Dateline's If-Match policy."""
 
+import json
+
 from flask import current_app, request
 
 import flask_smorest
 
+from api.pagination import pagination_headers
 from api.problems import PROBLEM_MIMETYPE
 from api.problems import problem as problem_body
 from schemas.common import ProblemSchema
@@ -22,6 +25,20 @@ class Blueprint(flask_smorest.Blueprint):
     def _check_precondition(self):
         if current_app.config.get("DATELINE_REQUIRE_IF_MATCH"):
             super()._check_precondition()
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        headers = dict(headers or {})
+        listing = getattr(page_params, "listing", None)
+        if listing is None or listing.cursor is None:
+            result, headers = super()._set_pagination_metadata(
+                page_params, result, headers
+            )
+        else:
+            headers[self.PAGINATION_HEADER_NAME] = json.dumps(
+                {"page_size": page_params.page_size, "next_cursor": listing.next_cursor}
+            )
+        headers.update(pagination_headers(page_params))
+        return result, headers
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)

@@ -4,12 +4,14 @@ from flask.views import MethodView
 
 from api.pagination import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, Blueprint
-from api.services import events
+from api.services import event_queries, events
+from api.services.listing import project
 from schemas.events import (
     EventActorDetailSchema,
     EventPatchSchema,
     EventQueryArgsSchema,
     EventSchema,
+    EventShapeArgsSchema,
     EventSourceDetailSchema,
     EventWriteSchema,
 )
@@ -53,7 +55,7 @@ class Events(MethodView):
     @blp.paginate(PeeweePage)
     def get(self, filters):
         """List events"""
-        return events.list_events(**filters)
+        return event_queries.list_events(**filters)
 
     @blp.etag
     @blp.arguments(EventWriteSchema, example=EXAMPLE)
@@ -67,11 +69,13 @@ class Events(MethodView):
 @blp.route("/<int:event_id>")
 class EventById(MethodView):
     @blp.etag
+    @blp.arguments(EventShapeArgsSchema, location="query")
     @blp.response(200, EventSchema)
     @blp.alt_response(404, **NOT_FOUND)
-    def get(self, event_id):
+    def get(self, shape, event_id):
         """Get an event"""
-        return events.get_event(event_id)
+        event = events.get_event(event_id, shape.get("include", ()))
+        return project(event, shape.get("fields"), {"location": "place"})
 
     @blp.etag
     @blp.arguments(EventWriteSchema, example=EXAMPLE)

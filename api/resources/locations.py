@@ -4,9 +4,9 @@ from flask.views import MethodView
 
 from api.pagination import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprint
-from api.services import events, locations
+from api.services import event_queries, locations
 from schemas.common import DeleteArgsSchema
-from schemas.events import EventSchema, RelatedEventsQueryArgsSchema
+from schemas.events import EventQueryArgsSchema, EventSchema
 from schemas.locations import (
     LocationPatchSchema,
     LocationQueryArgsSchema,
@@ -119,11 +119,12 @@ class LocationAncestors(MethodView):
 @blp.route("/<int:location_id>/events")
 class LocationEvents(MethodView):
     @blp.etag
-    @blp.arguments(RelatedEventsQueryArgsSchema, location="query")
+    @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
     def get(self, filters, location_id):
-        """List the events placed at a location"""
+        """List the events at a location or anywhere inside it"""
         locations.get_location(location_id)
-        return events.list_events(location_id=[location_id], **filters)
+        filters["location"] = [location_id]
+        return event_queries.list_events(**filters)

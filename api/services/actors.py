@@ -3,17 +3,24 @@
 from api.db import db
 from api.models import Actor, ActorAlias, Event, EventActor
 from api.models.base import utcnow
-from api.services.common import Listing, apply, fold, get_or_404
+from api.services.common import apply, fold, get_or_404
 from api.services.errors import Conflict
+from api.services.listing import Listing, key, parse_sort, to_datetime
 
 FIELDS = ("name", "kind", "country", "description")
+SORTS = {
+    "id": key(Actor.id, int),
+    "name": key(Actor.name),
+    "created_at": key(Actor.created_at, to_datetime),
+    "updated_at": key(Actor.updated_at, to_datetime),
+}
 
 
 def attach_aliases(actors: list[Actor]) -> None:
     """Load the aliases of all ``actors`` in one query."""
     by_id = {actor.id: actor for actor in actors}
     for actor in actors:
-        actor.alias_names = []
+        actor.aliases = []
     rows = (
         ActorAlias.select(ActorAlias.actor, ActorAlias.name)
         .where(ActorAlias.actor.in_(list(by_id)))
@@ -21,11 +28,22 @@ def attach_aliases(actors: list[Actor]) -> None:
         .tuples()
     )
     for actor_id, name in rows:
-        by_id[actor_id].alias_names.append(name)
+        by_id[actor_id].aliases.append(name)
 
 
-def list_actors(name=None, kind=None, country=None, event_id=None) -> Listing:
+def list_actors(
+    name=None,
+    kind=None,
+    country=None,
+    event_id=None,
+    updated_since=None,
+    sort=None,
+    fields=None,
+    cursor=None,
+) -> Listing:
     query = Actor.select()
+    if updated_since is not None:
+        query = query.where(Actor.updated_at >= updated_since)
     if name:
         key = fold(name)
         by_alias = ActorAlias.select(ActorAlias.actor).where(
@@ -39,7 +57,9 @@ def list_actors(name=None, kind=None, country=None, event_id=None) -> Listing:
     if event_id is not None:
         linked = EventActor.select(EventActor.actor).where(EventActor.event == event_id)
         query = query.where(Actor.id.in_(linked))
-    return Listing(query.order_by(Actor.id), attach_aliases)
+    return Listing(
+        query, parse_sort(sort or "id", SORTS), attach_aliases, fields, cursor
+    )
 
 
 def get_actor(actor_id: int) -> Actor:

@@ -3,8 +3,10 @@
 from api.db import db
 from api.models import Article, Event, EventSource, Location
 from api.models.base import utcnow
-from api.services.common import Listing, apply, check_reference, get_or_404, raise_if
+from api.services import search
+from api.services.common import apply, check_reference, get_or_404, raise_if
 from api.services.errors import Conflict
+from api.services.listing import Listing, SortKey, key, parse_sort, to_datetime
 
 FIELDS = (
     "url",
@@ -16,6 +18,14 @@ FIELDS = (
     "published_at",
     "language",
 )
+SORTS = {
+    "id": key(Article.id, int),
+    # Undated articles sort as the oldest.
+    "published_at": key(Article.published_at, to_datetime, "0001-01-01 00:00:00"),
+    "title": key(Article.title),
+    "created_at": key(Article.created_at, to_datetime),
+    "updated_at": key(Article.updated_at, to_datetime),
+}
 
 
 def list_articles(
@@ -26,8 +36,15 @@ def list_articles(
     published_at_min=None,
     published_at_max=None,
     event_id=None,
+    q=None,
+    updated_since=None,
+    sort=None,
+    fields=None,
+    cursor=None,
 ) -> Listing:
     query = Article.select()
+    if updated_since is not None:
+        query = query.where(Article.updated_at >= updated_since)
     if outlet:
         query = query.where(Article.outlet.in_(outlet))
     if wire_agency:
@@ -45,7 +62,14 @@ def list_articles(
             EventSource.event == event_id
         )
         query = query.where(Article.id.in_(reporting))
-    return Listing(query.order_by(Article.id))
+    order = parse_sort(sort or "id", SORTS)
+    if q:
+        matches = search.matching_articles(q).alias("text_match")
+        query = query.join(matches, on=(Article.id == matches.c.id))
+        if sort is None and cursor is None:
+            # Best match first when the client asked for text and no order.
+            order = [(SortKey("score", matches.c.score), True), *order]
+    return Listing(query, order, fields=fields, cursor=cursor)
 
 
 def get_article(article_id: int) -> Article:
@@ -77,6 +101,7 @@ def _save(article: Article, data: dict) -> Article:
     _check_url_free(article.url, article.id)
     article.touch()
     article.save()
+    search.index_article(article)
     return article
 
 
@@ -109,8 +134,10 @@ def delete_article(article_id: int, force: bool = False, precondition=None):
                 f"Article {article_id} is a source of {count} event(s). Remove it "
                 "from them first, or delete with force=true to drop those links."
             )
-        Event.update(updated_at=utcnow()).where(
-            Event.id.in_(links.select(EventSource.event))
-        ).execute()
+        reporting = [e for (e,) in links.select(EventSource.event).tuples()]
+        Event.update(updated_at=utcnow()).where(Event.id.in_(reporting)).execute()
         EventSource.delete().where(EventSource.article == article).execute()
         article.delete_instance()
+        search.unindex_article(article_id)
+        for event_id in reporting:
+            search.index_event(event_id)

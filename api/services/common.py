@@ -1,8 +1,7 @@
 """Helpers every service uses: lookups, text folding and listings."""
 
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 import peewee as pw
 
@@ -18,23 +17,6 @@ def fold(text: str) -> str:
 
 
 _EXTRA_FOLDS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ß": "ss"})
-
-
-@dataclass
-class Listing:
-    """A query to page through, and what to load for each page of rows at once."""
-
-    query: pw.ModelSelect
-    hydrate: Callable[[list], None] | None = field(default=None)
-
-    def page(self, number: int, size: int) -> list:
-        rows = list(self.query.paginate(number, size))
-        if self.hydrate and rows:
-            self.hydrate(rows)
-        return rows
-
-    def count(self) -> int:
-        return self.query.order_by().count()
 
 
 def get_or_404(model: type[pw.Model], record_id: int, label: str | None = None):

@@ -5,10 +5,9 @@ from datetime import date, timedelta
 
 from api.db import db
 from api.models import Actor, Article, Event, EventActor, EventSource, Location
-from api.services import event_codes
+from api.services import event_codes, event_queries, search
 from api.services.actors import attach_aliases
 from api.services.common import (
-    Listing,
     apply,
     check_reference,
     get_or_404,
@@ -39,88 +38,9 @@ def derive_date_end(start: date, precision: str) -> date:
     return start
 
 
-def attach_links(events: list[Event]) -> None:
-    """Load the actor and source links of all ``events`` in two queries."""
-    by_id = {event.id: event for event in events}
-    for event in events:
-        event.actor_list, event.source_list = [], []
-    actor_rows = (
-        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
-        .where(EventActor.event.in_(list(by_id)))
-        .order_by(EventActor.event, EventActor.position, EventActor.id)
-        .tuples()
-    )
-    for event_id, actor_id, role in actor_rows:
-        by_id[event_id].actor_list.append({"actor_id": actor_id, "role": role})
-    source_rows = (
-        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
-        .where(EventSource.event.in_(list(by_id)))
-        .order_by(EventSource.event, EventSource.position, EventSource.id)
-        .tuples()
-    )
-    for event_id, article_id, quote in source_rows:
-        by_id[event_id].source_list.append({"article_id": article_id, "quote": quote})
-
-
-def _code_filter(codes: list[str]):
-    # CAMEO codes nest by prefix: 19 > 190 > 1901, so a prefix match is a subtree.
-    condition = None
-    for code in codes:
-        clause = Event.event_code.startswith(code)
-        condition = clause if condition is None else condition | clause
-    return condition
-
-
-def list_events(
-    event_code=None,
-    date_from=None,
-    date_to=None,
-    date_precision=None,
-    actor_id=None,
-    role=None,
-    location_id=None,
-    country=None,
-    article_id=None,
-    fatalities_min=None,
-    fatalities_max=None,
-) -> Listing:
-    query = Event.select()
-    if event_code:
-        query = query.where(_code_filter(event_code))
-    # Overlap: an event known only to a month matches any day of that month.
-    if date_from is not None:
-        query = query.where(Event.date_end >= date_from)
-    if date_to is not None:
-        query = query.where(Event.date_start <= date_to)
-    if date_precision:
-        query = query.where(Event.date_precision.in_(date_precision))
-    if actor_id or role:
-        links = EventActor.select(EventActor.event)
-        if actor_id:
-            links = links.where(EventActor.actor.in_(actor_id))
-        if role:
-            links = links.where(EventActor.role.in_(role))
-        query = query.where(Event.id.in_(links))
-    if location_id:
-        query = query.where(Event.location.in_(location_id))
-    if country:
-        placed = Location.select(Location.id).where(Location.country.in_(country))
-        query = query.where(Event.location.in_(placed))
-    if article_id is not None:
-        reported = EventSource.select(EventSource.event).where(
-            EventSource.article == article_id
-        )
-        query = query.where(Event.id.in_(reported))
-    if fatalities_min is not None:
-        query = query.where(Event.fatalities >= fatalities_min)
-    if fatalities_max is not None:
-        query = query.where(Event.fatalities <= fatalities_max)
-    return Listing(query.order_by(Event.id), attach_links)
-
-
-def get_event(event_id: int) -> Event:
+def get_event(event_id: int, include=()) -> Event:
     event = get_or_404(Event, event_id)
-    attach_links([event])
+    event_queries.attach([event], include)
     return event
 
 
@@ -205,7 +125,8 @@ def _save(event: Event, data: dict) -> Event:
                     for i, s in enumerate(sources)
                 ]
             ).execute()
-    attach_links([event])
+    event_queries.attach([event])
+    search.index_event(event.id)
     return event
 
 
@@ -233,6 +154,7 @@ def delete_event(event_id: int, precondition=None):
         if precondition:
             precondition(event)
         event.delete_instance(recursive=True)
+        search.unindex_event(event_id)
 
 
 def event_actors(event_id: int) -> list[EventActor]:

@@ -5,23 +5,46 @@ import peewee as pw
 from api.db import db
 from api.models import Article, Event, Location
 from api.models.base import utcnow
-from api.services import hierarchy
+from api.services import event_queries, hierarchy
 from api.services.common import (
-    Listing,
     apply,
     check_reference,
     get_or_404,
     raise_if,
 )
 from api.services.errors import Conflict
+from api.services.listing import Listing, key, parse_sort, to_datetime
 
 FIELDS = ("name", "kind", "country", "parent_id", "latitude", "longitude")
 # Lines and areas have no single point; every other kind must have coordinates.
 UNPLACED_KINDS = {"region", "route", "other"}
+SORTS = {
+    "id": key(Location.id, int),
+    "name": key(Location.name),
+    "created_at": key(Location.created_at, to_datetime),
+    "updated_at": key(Location.updated_at, to_datetime),
+}
 
 
-def list_locations(name=None, kind=None, country=None, parent_id=None) -> Listing:
+def list_locations(
+    name=None,
+    kind=None,
+    country=None,
+    parent_id=None,
+    within=None,
+    bbox=None,
+    updated_since=None,
+    sort=None,
+    fields=None,
+    cursor=None,
+) -> Listing:
     query = Location.select()
+    if within:
+        query = query.where(Location.id.in_(hierarchy.descendants_or_self(within)))
+    if bbox:
+        query = query.where(event_queries.bbox_condition(bbox))
+    if updated_since is not None:
+        query = query.where(Location.updated_at >= updated_since)
     if name:
         query = query.where(pw.fn.LOWER(Location.name) == name.lower())
     if kind:
@@ -30,7 +53,7 @@ def list_locations(name=None, kind=None, country=None, parent_id=None) -> Listin
         query = query.where(Location.country.in_(country))
     if parent_id is not None:
         query = query.where(Location.parent == parent_id)
-    return Listing(query.order_by(Location.id))
+    return Listing(query, parse_sort(sort or "id", SORTS), fields=fields, cursor=cursor)
 
 
 def get_location(location_id: int) -> Location:

@@ -1,113 +1,102 @@
-"""Full-text search: SQLite FTS5 or PostgreSQL tsvector, behind one interface.
+"""Full-text search over SQLite FTS5 or PostgreSQL tsvector, behind one interface.
 
 Events are searched by summary and quotes, articles by title and body. The
-text tables are written here on every record write, in the caller's
+text tables are written here on every record write, inside the caller's
 transaction, so a search never sees a half-written record.
 """
+
+from dataclasses import dataclass
 
 import peewee as pw
 from playhouse.fts_parser import parse as fts5_query
 
 from api.models import Article, Event, EventSource
+from api.models.search import ArticleTextFts, ArticleTextPg, EventTextFts, EventTextPg
 
 # 'simple' keeps words as written (no stemming): the corpus is many languages.
 PG_CONFIG = "simple"
-# Each text table and the column (PostgreSQL) that names the indexed record.
-KEYS = {"event_text": "event_id", "article_text": "article_id"}
 
 
-def _database() -> pw.Database:
-    # The records' own database, which migrations rebind to the one they upgrade.
-    return Event._meta.database
+@dataclass(frozen=True)
+class _Index:
+    fts: type[pw.Model]
+    pg: type[pw.Model]
+    pg_key: str
 
 
-def _is_postgres() -> bool:
-    database = _database()
-    database = getattr(database, "obj", database)
-    return isinstance(database, pw.PostgresqlDatabase)
+EVENTS = _Index(EventTextFts, EventTextPg, "event_id")
+ARTICLES = _Index(ArticleTextFts, ArticleTextPg, "article_id")
 
 
-def _write(table: str, key: int, columns: dict[str, str]) -> None:
-    database = _database()
-    if _is_postgres():
-        text = " ".join(v for v in columns.values() if v)
-        database.execute_sql(
-            f"INSERT INTO {table} ({KEYS[table]}, document) "
-            f"VALUES (%s, to_tsvector('{PG_CONFIG}', %s)) "
-            f"ON CONFLICT ({KEYS[table]}) "
-            "DO UPDATE SET document = EXCLUDED.document",
-            (key, text),
-        )
+def _on_postgres() -> bool:
+    database = Event._meta.database
+    return isinstance(getattr(database, "obj", database), pw.PostgresqlDatabase)
+
+
+def _write(index: _Index, key: int, columns: dict[str, str | None]) -> None:
+    if _on_postgres():
+        text = "\n".join(v for v in columns.values() if v)
+        vector = pw.fn.to_tsvector(PG_CONFIG, text)
+        index.pg.insert({index.pg_key: key, "document": vector}).on_conflict(
+            conflict_target=[getattr(index.pg, index.pg_key)],
+            update={index.pg.document: vector},
+        ).execute()
     else:
-        database.execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (key,))
-        names = ", ".join(columns)
-        marks = ", ".join("?" for _ in columns)
-        database.execute_sql(
-            f"INSERT INTO {table} (rowid, {names}) VALUES (?, {marks})",
-            (key, *[v or "" for v in columns.values()]),
-        )
+        index.fts.delete().where(index.fts.rowid == key).execute()
+        index.fts.insert(
+            rowid=key, **{k: v or "" for k, v in columns.items()}
+        ).execute()
 
 
-def _remove(table: str, key: int) -> None:
-    if _is_postgres():
-        _database().execute_sql(f"DELETE FROM {table} WHERE {KEYS[table]} = %s", (key,))
+def _remove(index: _Index, key: int) -> None:
+    if _on_postgres():
+        index.pg.delete().where(getattr(index.pg, index.pg_key) == key).execute()
     else:
-        _database().execute_sql(f"DELETE FROM {table} WHERE rowid = ?", (key,))
+        index.fts.delete().where(index.fts.rowid == key).execute()
 
 
 def index_event(event_id: int) -> None:
     summary = Event.select(Event.summary).where(Event.id == event_id).scalar()
-    quotes = [
-        q
-        for (q,) in EventSource.select(EventSource.quote)
-        .where(EventSource.event == event_id)
-        .tuples()
-        if q
-    ]
-    _write("event_text", event_id, {"summary": summary, "quotes": "\n".join(quotes)})
-
-
-def index_events(event_ids) -> None:
-    for event_id in event_ids:
-        index_event(event_id)
+    quotes = EventSource.select(EventSource.quote).where(
+        (EventSource.event == event_id) & EventSource.quote.is_null(False)
+    )
+    text = "\n".join(q for (q,) in quotes.tuples())
+    _write(EVENTS, event_id, {"summary": summary, "quotes": text})
 
 
 def unindex_event(event_id: int) -> None:
-    _remove("event_text", event_id)
+    _remove(EVENTS, event_id)
 
 
 def index_article(article: Article) -> None:
-    _write("article_text", article.id, {"title": article.title, "body": article.body})
+    _write(ARTICLES, article.id, {"title": article.title, "body": article.body})
 
 
 def unindex_article(article_id: int) -> None:
-    _remove("article_text", article_id)
+    _remove(ARTICLES, article_id)
 
 
-def matching(table: str, query: str):
-    """SQL (text, params) selecting the ids of records whose text matches ``query``."""
-    if _is_postgres():
-        return (
-            f"SELECT {KEYS[table]} FROM {table} "
-            f"WHERE document @@ websearch_to_tsquery('{PG_CONFIG}', %s)",
-            (query,),
+def _matches(index: _Index, query: str) -> pw.ModelSelect:
+    """(id, score) of the records matching ``query``; higher scores rank first."""
+    if _on_postgres():
+        key = getattr(index.pg, index.pg_key)
+        tsquery = pw.fn.websearch_to_tsquery(PG_CONFIG, query)
+        score = pw.fn.ts_rank(index.pg.document, tsquery)
+        return index.pg.select(key.alias("id"), score.alias("score")).where(
+            index.pg.document.match(query, language=PG_CONFIG, websearch=True)
         )
-    return (f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (fts5_query(query),))
+    term = fts5_query(query)
+    return index.fts.select(
+        index.fts.rowid.alias("id"), (-index.fts.bm25()).alias("score")
+    ).where(index.fts.match(term))
 
 
-def ranked(table: str, query: str):
-    """SQL (text, params) of (id, rank) pairs, best match first."""
-    if _is_postgres():
-        return (
-            f"SELECT {KEYS[table]}, ts_rank(document, "
-            f"websearch_to_tsquery('{PG_CONFIG}', %s)) AS score FROM {table} "
-            f"WHERE document @@ websearch_to_tsquery('{PG_CONFIG}', %s)",
-            (query, query),
-        )
-    return (
-        f"SELECT rowid, -bm25({table}) AS score FROM {table} WHERE {table} MATCH ?",
-        (fts5_query(query),),
-    )
+def matching_events(query: str) -> pw.ModelSelect:
+    return _matches(EVENTS, query)
+
+
+def matching_articles(query: str) -> pw.ModelSelect:
+    return _matches(ARTICLES, query)
 
 
 def rebuild() -> None:

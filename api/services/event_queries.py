@@ -1,0 +1,245 @@
+"""The analyst's query language over events: filters, sorting, embedding."""
+
+import math
+
+import peewee as pw
+
+from geopy.distance import geodesic
+
+from api.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+    Location,
+    LocationAncestor,
+)
+from api.services import event_codes, hierarchy, search
+from api.services.actors import attach_aliases
+from api.services.common import fold
+from api.services.listing import Listing, SortKey, key, parse_sort, to_date, to_datetime
+
+SORTS = {
+    "id": key(Event.id, int),
+    "date_start": key(Event.date_start, to_date),
+    "date_end": key(Event.date_end, to_date),
+    "event_code": key(Event.event_code),
+    # Unknown fatalities sort below zero.
+    "fatalities": key(Event.fatalities, int, null_value=-1),
+    "created_at": key(Event.created_at, to_datetime),
+    "updated_at": key(Event.updated_at, to_datetime),
+}
+DEFAULT_SORT = "id"
+INCLUDES = ("actors", "sources", "location")
+
+
+def _codes(prefixes: list[str]) -> list[str]:
+    # CAMEO nests by prefix (19 > 195 > 1951); expand to the codebook's codes so
+    # the filter is an indexed IN on both databases.
+    return sorted(
+        {c for c in event_codes.codebook() if any(c.startswith(p) for p in prefixes)}
+    )
+
+
+def matching_actor_ids(values: list[str]) -> pw.ModelSelect:
+    """Actors named by id, by name or by any alias, ignoring case and accents."""
+    ids = [int(v) for v in values if v.isdigit()]
+    condition = Actor.id.in_(ids) if ids else None
+    for text in (fold(v) for v in values if not v.isdigit()):
+        text = text.replace("%", "").replace("_", "")
+        if not text:
+            continue
+        words = (
+            (Actor.search_name == text)
+            | Actor.search_name.startswith(text + " ")
+            | Actor.search_name.endswith(" " + text)
+            | Actor.search_name.contains(" " + text + " ")
+        )
+        aliased = ActorAlias.select(ActorAlias.actor).where(
+            ActorAlias.search_name == text
+        )
+        clause = words | Actor.id.in_(aliased)
+        condition = clause if condition is None else condition | clause
+    if condition is None:
+        condition = Actor.id.is_null()
+    return Actor.select(Actor.id).where(condition)
+
+
+def _near_location_ids(near: dict) -> list[int]:
+    lat, lon, radius = near["lat"], near["lon"], near["radius_km"]
+    # A box around the circle narrows the candidates in SQL; the exact distance
+    # is then measured on the few that remain.
+    dlat = radius / 110.574
+    box = Location.latitude.between(lat - dlat, lat + dlat)
+    dlon = radius / (111.320 * max(0.01, math.cos(math.radians(lat))))
+    if -180 <= lon - dlon and lon + dlon <= 180:
+        box &= Location.longitude.between(lon - dlon, lon + dlon)
+    rows = Location.select(Location.id, Location.latitude, Location.longitude).where(
+        box & Location.longitude.is_null(False)
+    )
+    return [
+        location_id
+        for location_id, la, lo in rows.tuples()
+        if geodesic((lat, lon), (la, lo)).km <= radius
+    ]
+
+
+def bbox_condition(box: dict) -> pw.Expression:
+    lat = Location.latitude.between(box["min_lat"], box["max_lat"])
+    if box["min_lon"] <= box["max_lon"]:
+        return lat & Location.longitude.between(box["min_lon"], box["max_lon"])
+    # Crossing the antimeridian: east of min_lon or west of max_lon.
+    return lat & (
+        (Location.longitude >= box["min_lon"]) | (Location.longitude <= box["max_lon"])
+    )
+
+
+def _actor_links(actor, actor_id, role, actor_kind, actor_country) -> pw.ModelSelect:
+    """Events with one actor link that meets every actor-side condition at once."""
+    links = EventActor.select(EventActor.event)
+    if actor:
+        links = links.where(EventActor.actor.in_(matching_actor_ids(actor)))
+    if actor_id:
+        links = links.where(EventActor.actor.in_(actor_id))
+    if role:
+        links = links.where(EventActor.role.in_(role))
+    if actor_kind or actor_country:
+        chosen = Actor.select(Actor.id)
+        if actor_kind:
+            chosen = chosen.where(Actor.kind.in_(actor_kind))
+        if actor_country:
+            chosen = chosen.where(Actor.country.in_(actor_country))
+        links = links.where(EventActor.actor.in_(chosen))
+    return links
+
+
+def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
+    """Apply every filter given in ``f`` (the names of GET /events parameters)."""
+    if f.get("event_code"):
+        query = query.where(Event.event_code.in_(_codes(f["event_code"])))
+    # Overlap: an event known only to a month matches any day of that month.
+    if f.get("date_from") is not None:
+        query = query.where(Event.date_end >= f["date_from"])
+    if f.get("date_to") is not None:
+        query = query.where(Event.date_start <= f["date_to"])
+    if f.get("date_precision"):
+        query = query.where(Event.date_precision.in_(f["date_precision"]))
+    if f.get("updated_since") is not None:
+        query = query.where(Event.updated_at >= f["updated_since"])
+    if f.get("location"):
+        query = query.where(
+            Event.location.in_(hierarchy.descendants_or_self(f["location"]))
+        )
+    if f.get("location_id"):
+        query = query.where(Event.location.in_(f["location_id"]))
+    if f.get("country"):
+        placed = Location.select(Location.id).where(Location.country.in_(f["country"]))
+        query = query.where(Event.location.in_(placed))
+    if f.get("bbox"):
+        boxed = Location.select(Location.id).where(bbox_condition(f["bbox"]))
+        query = query.where(Event.location.in_(boxed))
+    if f.get("near"):
+        query = query.where(Event.location.in_(_near_location_ids(f["near"])))
+    actor_side = [
+        f.get(k) for k in ("actor", "actor_id", "role", "actor_kind", "actor_country")
+    ]
+    if any(actor_side):
+        query = query.where(Event.id.in_(_actor_links(*actor_side)))
+    if f.get("article_id") is not None:
+        reported = EventSource.select(EventSource.event).where(
+            EventSource.article == f["article_id"]
+        )
+        query = query.where(Event.id.in_(reported))
+    if f.get("fatalities_min") is not None:
+        query = query.where(Event.fatalities >= f["fatalities_min"])
+    if f.get("fatalities_max") is not None:
+        query = query.where(Event.fatalities <= f["fatalities_max"])
+    return query
+
+
+def list_events(
+    sort: str | None = None,
+    fields: list[str] | None = None,
+    include: list[str] | None = None,
+    cursor: str | None = None,
+    q: str | None = None,
+    **filters,
+) -> Listing:
+    query = filter_events(Event.select(), filters)
+    order = parse_sort(sort or DEFAULT_SORT, SORTS)
+    if q:
+        matches = search.matching_events(q).alias("text_match")
+        query = query.join(matches, on=(Event.id == matches.c.id))
+        if sort is None and cursor is None:
+            # Best match first when the client asked for text and no order.
+            order = [(SortKey("score", matches.c.score), True), *order]
+    return Listing(
+        query,
+        order,
+        hydrate=lambda rows: attach(rows, include or ()),
+        fields=fields,
+        cursor=cursor,
+        renames={"location": "place"},
+    )
+
+
+def attach(events: list[Event], include=()) -> None:
+    """Load links, and the records ``include`` names, for all ``events`` at once."""
+    by_id = {event.id: event for event in events}
+    for event in events:
+        event.actors, event.sources = [], []
+    links = (
+        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
+        .where(EventActor.event.in_(list(by_id)))
+        .order_by(EventActor.event, EventActor.position, EventActor.id)
+    )
+    for link in links.dicts():
+        by_id[link["event"]].actors.append(
+            {"actor_id": link["actor"], "role": link["role"]}
+        )
+    sources = (
+        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
+        .where(EventSource.event.in_(list(by_id)))
+        .order_by(EventSource.event, EventSource.position, EventSource.id)
+    )
+    for link in sources.dicts():
+        by_id[link["event"]].sources.append(
+            {"article_id": link["article"], "quote": link["quote"]}
+        )
+    if "actors" in include:
+        _embed(events, "actors", "actor_id", "actor", Actor, attach_aliases)
+    if "sources" in include:
+        _embed(events, "sources", "article_id", "article", Article)
+    if "location" in include:
+        _embed_locations(events)
+
+
+def _embed(events, links: str, id_key: str, name: str, model, then=None) -> None:
+    wanted = {link[id_key] for event in events for link in getattr(event, links)}
+    records = {r.id: r for r in model.select().where(model.id.in_(list(wanted)))}
+    if then and records:
+        then(list(records.values()))
+    for event in events:
+        for link in getattr(event, links):
+            link[name] = records.get(link[id_key])
+
+
+def _embed_locations(events: list[Event]) -> None:
+    wanted = {event.location_id for event in events if event.location_id}
+    places = {p.id: p for p in Location.select().where(Location.id.in_(list(wanted)))}
+    for place in places.values():
+        place.ancestors = []
+    above = (
+        Location.select(Location, LocationAncestor.location.alias("below"))
+        .join(LocationAncestor, on=(LocationAncestor.ancestor == Location.id))
+        .where(
+            LocationAncestor.location.in_(list(wanted)) & (LocationAncestor.depth > 0)
+        )
+        .order_by(LocationAncestor.location, LocationAncestor.depth)
+    )
+    for ancestor in above.objects():
+        places[ancestor.below].ancestors.append(ancestor)
+    for event in events:
+        event.place = places.get(event.location_id)

@@ -1,0 +1,154 @@
+"""Lists: sorting with a stable tiebreak, page numbers, keyset cursors, projections."""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import peewee as pw
+
+from api.services.errors import InvalidFilter
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """A sortable field: its public name, the SQL expression, and how to read it."""
+
+    name: str
+    expression: pw.Node
+    parse: Callable = str
+    null_value: object = None
+
+    def value_of(self, row):
+        value = getattr(row, self.name)
+        return self.null_value if value is None else value
+
+    def db_value(self, value):
+        # Naive UTC is how timestamps are stored (see UTCDateTimeField).
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+
+def key(field: pw.Field, parse: Callable = str, null_value=None) -> SortKey:
+    """A sort key on a column; NULLs sort as ``null_value`` so keysets stay total."""
+    expression = field if null_value is None else pw.fn.COALESCE(field, null_value)
+    return SortKey(field.name, expression, parse, null_value)
+
+
+def _encode(values: list) -> str:
+    plain = [v.isoformat() if isinstance(v, date | datetime) else v for v in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, keys: list[SortKey]) -> list:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != len(keys):
+            raise ValueError("wrong length")
+        return [key.parse(value) for key, value in zip(keys, values, strict=True)]
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidFilter(
+            "Invalid cursor.",
+            {
+                "cursor": [
+                    "Not a cursor from this list with this sort; start again "
+                    "with cursor= (empty)."
+                ]
+            },
+        ) from error
+
+
+def parse_sort(spec: str, keys: dict[str, SortKey]):
+    """[(SortKey, descending)] for ``-date_start,event_code``, always ending in id."""
+    order, named = [], set()
+    for part in (p.strip() for p in spec.split(",")):
+        name = part.lstrip("-")
+        if name not in named:
+            named.add(name)
+            order.append((keys[name], part.startswith("-")))
+        if name == "id":
+            break
+    if "id" not in named:
+        order.append((keys["id"], False))
+    return order
+
+
+@dataclass
+class Listing:
+    """A filtered query and how to sort, page, load and shape its rows."""
+
+    query: pw.ModelSelect
+    order: list[tuple[SortKey, bool]]
+    hydrate: Callable[[list], None] | None = None
+    fields: list[str] | None = None
+    cursor: str | None = None
+    # Output field -> row attribute, where the two differ.
+    renames: dict[str, str] = field(default_factory=dict)
+    next_cursor: str | None = field(default=None, init=False)
+
+    @property
+    def keys(self) -> list[SortKey]:
+        return [key for key, _ in self.order]
+
+    def _ordered(self, query):
+        return query.order_by(
+            *[k.expression.desc() if d else k.expression.asc() for k, d in self.order]
+        )
+
+    def _after(self, values: list) -> pw.Expression:
+        """Rows strictly after ``values`` in this order (keyset condition)."""
+        condition = None
+        for i, (key, descending) in enumerate(self.order):
+            value = key.db_value(values[i])
+            step = key.expression < value if descending else key.expression > value
+            for earlier, (prev, _) in enumerate(self.order[:i]):
+                step &= prev.expression == prev.db_value(values[earlier])
+            condition = step if condition is None else condition | step
+        return condition
+
+    def page(self, number: int, size: int) -> list:
+        if self.cursor is None:
+            rows = list(self._ordered(self.query).paginate(number, size))
+        else:
+            query = self.query
+            if self.cursor:
+                query = query.where(self._after(_decode(self.cursor, self.keys)))
+            rows = list(self._ordered(query).limit(size + 1))
+            if len(rows) > size:
+                rows = rows[:size]
+                self.next_cursor = _encode([k.value_of(rows[-1]) for k in self.keys])
+        if self.hydrate and rows:
+            self.hydrate(rows)
+        return self.project(rows)
+
+    def project(self, rows: list) -> list:
+        if not self.fields:
+            return rows
+        return [project(row, self.fields, self.renames) for row in rows]
+
+    def count(self) -> int | None:
+        if self.cursor is not None:
+            return None
+        return self.query.order_by().count()
+
+
+def project(row, fields: list[str] | None, renames: dict[str, str] | None = None):
+    """``row`` reduced to ``fields`` (and id), as a dict the output schema dumps."""
+    if not fields:
+        return row
+    renames = renames or {}
+    attributes = [renames.get(f, f) for f in ("id", *fields)]
+    return {a: getattr(row, a) for a in attributes if hasattr(row, a)}
+
+
+def to_date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def to_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value)

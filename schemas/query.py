@@ -1,0 +1,127 @@
+"""Query-string pieces every list shares: sorting, sparse fields, embedding, cursors."""
+
+import marshmallow as ma
+
+
+class _Numbers(ma.fields.String):
+    """Comma-separated numbers in a query string."""
+
+    count = 0
+    names: tuple[str, ...] = ()
+
+    def _numbers(self, value, attr, data, **kwargs) -> list[float]:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        parts = text.split(",")
+        if len(parts) != self.count:
+            raise ma.ValidationError(f"Expected {','.join(self.names)}.")
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError as error:
+            raise ma.ValidationError(
+                f"Expected {self.count} numbers: {','.join(self.names)}."
+            ) from error
+        if any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+            raise ma.ValidationError("Numbers must be finite.")
+        return numbers
+
+
+def _check_lat(value: float):
+    if not -90 <= value <= 90:
+        raise ma.ValidationError("Latitudes are between -90 and 90.")
+
+
+def _check_lon(value: float):
+    if not -180 <= value <= 180:
+        raise ma.ValidationError("Longitudes are between -180 and 180.")
+
+
+class BoundingBox(_Numbers):
+    """``min_lon,min_lat,max_lon,max_lat``; min_lon > max_lon crosses 180°."""
+
+    count = 4
+    names = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        min_lon, min_lat, max_lon, max_lat = self._numbers(value, attr, data, **kwargs)
+        for lon in (min_lon, max_lon):
+            _check_lon(lon)
+        for lat in (min_lat, max_lat):
+            _check_lat(lat)
+        if min_lat > max_lat:
+            raise ma.ValidationError("min_lat must not exceed max_lat.")
+        return {
+            "min_lon": min_lon,
+            "min_lat": min_lat,
+            "max_lon": max_lon,
+            "max_lat": max_lat,
+        }
+
+
+class Near(_Numbers):
+    """``lat,lon,radius_km``: within that distance of the point."""
+
+    count = 3
+    names = ("lat", "lon", "radius_km")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        lat, lon, radius = self._numbers(value, attr, data, **kwargs)
+        _check_lat(lat)
+        _check_lon(lon)
+        if not 0 < radius <= 20_000:
+            raise ma.ValidationError("radius_km must be above 0 and at most 20000.")
+        return {"lat": lat, "lon": lon, "radius_km": radius}
+
+
+def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
+    """``sort=-date_start,id``: fields by priority, ``-`` for descending."""
+    allowed = set(fields)
+
+    def check(value: str):
+        names = [part.strip() for part in value.split(",")]
+        bad = [n for n in names if n.lstrip("-") not in allowed]
+        if bad or not all(names):
+            raise ma.ValidationError(
+                f"Unknown sort field {', '.join(bad) or '(empty)'}; "
+                f"use {', '.join(fields)}, each with - for descending."
+            )
+
+    return ma.fields.String(
+        validate=check,
+        metadata={
+            "description": "Comma-separated fields, highest priority first; a "
+            "leading - sorts descending. Ties are broken by id. Fields: "
+            + ", ".join(fields)
+            + f". Default: {default}.",
+            "example": default,
+        },
+    )
+
+
+def fields_field(names: tuple[str, ...]) -> ma.fields.List:
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(names)),
+        metadata={
+            "description": "Sparse fieldset: return only these fields (id always "
+            "comes too). Repeat the parameter for several.",
+            "example": ["date_start", "event_code"],
+        },
+    )
+
+
+def include_field(names: tuple[str, ...], doc: str) -> ma.fields.List:
+    return ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(names)),
+        metadata={"description": doc, "example": list(names)[:1]},
+    )
+
+
+CURSOR = ma.fields.String(
+    validate=ma.validate.Length(max=500),
+    metadata={
+        "description": "Scan with an opaque cursor instead of page numbers: send "
+        '`cursor=` (empty) to start, then follow the `Link: rel="next"` header '
+        "(or `X-Next-Cursor`) until it is absent. A scan stays correct while "
+        "records are added. Not combined with `page`.",
+        "example": "",
+    },
+)
