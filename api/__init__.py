@@ -5,19 +5,39 @@ import logging
 import peewee as pw
 
 from flask import Flask, redirect, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from flask_cors import CORS
 from flask_swagger_ui import get_swaggerui_blueprint
 
+from api.auth import init_auth
 from api.cli import register_commands
 from api.config import Config
 from api.db import init_db
 from api.jsonio import OrjsonProvider
+from api.limits import init_limits
+from api.observability import configure_logging, init_observability
 from api.problems import Api, problem_response
 from api.request_guard import init_request_guard
 from api.resources import register_blueprints
 from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
 
 log = logging.getLogger("dateline")
+
+# Database errors that pass: a lock held too long, a connection lost or refused.
+TRANSIENT = ("locked", "busy", "connect", "connection", "timeout", "terminat", "closed")
+
+EXPOSED_HEADERS = [
+    "ETag",
+    "Link",
+    "X-Pagination",
+    "X-Next-Cursor",
+    "X-Request-ID",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
 
 API_DESCRIPTION = """\
 Structured news records: **articles**, the **actors** and **locations** they
@@ -43,10 +63,34 @@ def create_app(config: dict | None = None) -> Flask:
         "servers": [{"url": app.config.get("DATELINE_PUBLIC_URL") or "/"}],
     }
 
+    if app.config["DATELINE_TRUSTED_PROXIES"]:
+        hops = app.config["DATELINE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    configure_logging(app.config["DATELINE_LOG_LEVEL"])
+
+    # Order matters: request ids first, then the database, who is calling,
+    # how often they may call, and only then what they sent.
+    init_observability(app)
     init_db(app)
+    init_auth(app)
+    init_limits(app)
     api = Api(app)
     register_blueprints(api)
     init_request_guard(app)
+    CORS(
+        app,
+        origins=app.config["DATELINE_CORS_ORIGINS"],
+        expose_headers=EXPOSED_HEADERS,
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Idempotency-Key",
+            "X-Request-ID",
+        ],
+        max_age=600,
+    )
     _register_error_handlers(app)
     _register_docs(app)
     register_commands(app)
@@ -82,10 +126,24 @@ def _register_error_handlers(app: Flask):
         )
 
     @app.errorhandler(pw.OperationalError)
-    def _busy(error):
-        log.warning("database error: %s", error)
+    @app.errorhandler(pw.InterfaceError)
+    def _unavailable(error):
+        text = str(error).lower()
+        if not any(word in text for word in TRANSIENT):
+            log.error("database error", exc_info=error)
+            return problem_response(500)
+        log.warning("database unavailable: %s", error)
         return problem_response(
-            503, "The database is busy; retry shortly.", headers={"Retry-After": "1"}
+            503,
+            "The database is busy or unreachable; retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+
+    @app.errorhandler(pw.DataError)
+    def _out_of_range(error):
+        log.warning("data error: %s", error)
+        return problem_response(
+            422, "A value does not fit its field (too long or out of range)."
         )
 
 

@@ -22,6 +22,12 @@ class Config:
         self.DATELINE_REQUIRE_IF_MATCH = env.bool("DATELINE_REQUIRE_IF_MATCH", False)
         self.DATELINE_PUBLIC_URL = env.str("DATELINE_PUBLIC_URL", "")
         self.MAX_CONTENT_LENGTH = env.int("DATELINE_MAX_BODY_BYTES", 10 * 1024 * 1024)
+        self.REDIS_URL = env.str("REDIS_URL", "") or None
+        self.DATELINE_RATE_LIMIT = env.str("DATELINE_RATE_LIMIT", "300/minute")
+        self.DATELINE_READS_REQUIRE_KEY = env.bool("DATELINE_READS_REQUIRE_KEY", False)
+        self.DATELINE_CORS_ORIGINS = env.list("DATELINE_CORS_ORIGINS", ["*"])
+        self.DATELINE_TRUSTED_PROXIES = env.int("DATELINE_TRUSTED_PROXIES", 0)
+        self.DATELINE_LOG_LEVEL = env.str("DATELINE_LOG_LEVEL", "INFO")
 
         self.API_TITLE = "Dateline"
         self.API_VERSION = "1.0.0"

@@ -45,6 +45,14 @@ def check_request():
                 415,
                 message="Send the body as JSON with Content-Type: application/json.",
             )
+    with_nul = sorted(k for k, v in request.args.items(multi=True) if "\x00" in v)
+    if with_nul:
+        abort(
+            422,
+            errors={
+                "query": {k: ["Must not contain NUL characters."] for k in with_nul}
+            },
+        )
     unknown = sorted(set(request.args) - allowed)
     if unknown:
         abort(

@@ -2,13 +2,20 @@
 
 import marshmallow as ma
 
-from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
+from schemas.common import (
+    UPDATED_SINCE,
+    InputSchema,
+    RecordSchema,
+    id_field,
+    make_partial,
+    many,
+)
 from schemas.fields import Country
 from schemas.query import CURSOR, fields_field, sort_field
 from schemas.vocabulary import ACTOR_KINDS
 
 
-class ActorWriteSchema(ma.Schema):
+class ActorWriteSchema(InputSchema):
     """A person, organisation, state or armed group."""
 
     name = ma.fields.String(

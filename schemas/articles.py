@@ -2,12 +2,19 @@
 
 import marshmallow as ma
 
-from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
+from schemas.common import (
+    UPDATED_SINCE,
+    InputSchema,
+    RecordSchema,
+    id_field,
+    make_partial,
+    many,
+)
 from schemas.fields import Language, UTCDateTime
 from schemas.query import CURSOR, fields_field, sort_field
 
 
-class ArticleWriteSchema(ma.Schema):
+class ArticleWriteSchema(InputSchema):
     """A news article: the source text and its metadata."""
 
     url = ma.fields.Url(

@@ -37,6 +37,34 @@ class ProblemSchema(ma.Schema):
     )
 
 
+def _nul_paths(value, path=()):
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, (*path, index))
+
+
+class InputSchema(ma.Schema):
+    """A request body; text with NUL characters is refused (PostgreSQL rejects it)."""
+
+    @ma.pre_load
+    def _refuse_nul(self, data, **_kwargs):
+        errors: dict = {}
+        for path in _nul_paths(data):
+            node = errors
+            for step in path[:-1]:
+                node = node.setdefault(step, {})
+            node[path[-1] if path else "_schema"] = ["Must not contain NUL characters."]
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+
 class RecordSchema(ma.Schema):
     """Output fields every record has; the server owns them."""
 
@@ -93,6 +121,11 @@ class DeleteArgsSchema(ma.Schema):
     )
 
 
+MAX_INT = 2**31 - 1
+
+
 def id_field(strict: bool = True, **kwargs) -> ma.fields.Integer:
     """A record id: in a JSON body a number (strict), in a query string digits."""
-    return ma.fields.Integer(strict=strict, validate=ma.validate.Range(min=1), **kwargs)
+    return ma.fields.Integer(
+        strict=strict, validate=ma.validate.Range(min=1, max=MAX_INT), **kwargs
+    )

@@ -4,7 +4,15 @@ import marshmallow as ma
 
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema, ArticleSummarySchema
-from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
+from schemas.common import (
+    MAX_INT,
+    UPDATED_SINCE,
+    InputSchema,
+    RecordSchema,
+    id_field,
+    make_partial,
+    many,
+)
 from schemas.fields import Country
 from schemas.locations import LocationWithAncestorsSchema
 from schemas.query import (
@@ -37,7 +45,7 @@ EVENT_CODE = ma.fields.String(
 )
 
 
-class EventActorWriteSchema(ma.Schema):
+class EventActorWriteSchema(InputSchema):
     """An actor's part in an event."""
 
     actor_id = id_field(required=True, metadata={"example": 4})
@@ -48,7 +56,7 @@ class EventActorWriteSchema(ma.Schema):
     )
 
 
-class EventSourceWriteSchema(ma.Schema):
+class EventSourceWriteSchema(InputSchema):
     """An article that reports the event, with the passage that supports it."""
 
     article_id = id_field(required=True, metadata={"example": 1})
@@ -60,7 +68,7 @@ class EventSourceWriteSchema(ma.Schema):
     )
 
 
-class EventWriteSchema(ma.Schema):
+class EventWriteSchema(InputSchema):
     """Something that happened: who did what to whom, where and when."""
 
     event_code = ma.fields.String(
@@ -115,7 +123,7 @@ class EventWriteSchema(ma.Schema):
         strict=True,
         allow_none=True,
         load_default=None,
-        validate=ma.validate.Range(min=0),
+        validate=ma.validate.Range(min=0, max=MAX_INT),
         metadata={"description": "Deaths; null when unknown.", "example": 33},
     )
     actors = ma.fields.List(
@@ -202,7 +210,7 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
         EVENT_CODE,
         metadata={
             "description": "CAMEO code and every code below it: 19 matches "
-            "190-196 and their children; 195 matches 195 and 1951-1953."
+            "190-196 and their children; 195 matches 195, 1951 and 1952."
         },
     )
     date_from = ma.fields.Date(

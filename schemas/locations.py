@@ -2,7 +2,14 @@
 
 import marshmallow as ma
 
-from schemas.common import UPDATED_SINCE, RecordSchema, id_field, make_partial, many
+from schemas.common import (
+    UPDATED_SINCE,
+    InputSchema,
+    RecordSchema,
+    id_field,
+    make_partial,
+    many,
+)
 from schemas.fields import Country
 from schemas.query import CURSOR, BoundingBox, fields_field, sort_field
 from schemas.vocabulary import LOCATION_KINDS
@@ -13,7 +20,7 @@ _KIND_DOC = (
 )
 
 
-class LocationWriteSchema(ma.Schema):
+class LocationWriteSchema(InputSchema):
     """A place: a country, an administrative unit, a city, a site or a route."""
 
     name = ma.fields.String(

@@ -8,6 +8,7 @@ import peewee as pw
 
 from api import create_app, migrate
 from api.db import open_database
+from api.services import keys
 
 PG_URL = os.environ.get(
     "DATELINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -35,16 +36,30 @@ def drop_everything(database):
             database.execute_sql(f'DROP TABLE IF EXISTS "{table}"{cascade}')
 
 
+# Each test session works in a schema of its own, so that runs side by side
+# (two developers, a developer and a benchmark) never see each other's tables.
+PG_SCHEMA = f"dateline_test_{os.getpid()}"
+SESSION_PG_URL = f"{PG_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+
+
 @pytest.fixture(scope="session")
 def pg_unreachable():
     reason = _pg_unreachable_reason()
-    if reason is None:
-        # Build the schema once per session from the migrations; tests truncate.
-        database = open_database(PG_URL)
-        drop_everything(database)
-        migrate.upgrade(database)
-        database.close_all()
-    return reason
+    if reason is not None:
+        yield reason
+        return
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+        connection.execute(f"CREATE SCHEMA {PG_SCHEMA}")
+    # Build the schema once per session from the migrations; tests truncate.
+    database = open_database(SESSION_PG_URL)
+    migrate.upgrade(database)
+    database.close_all()
+    yield None
+    with psycopg.connect(PG_URL, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -55,7 +70,7 @@ def db_url(request, tmp_path, pg_unreachable):
         if REQUIRE_PG:
             pytest.fail(pg_unreachable)
         pytest.skip(pg_unreachable)
-    return PG_URL
+    return SESSION_PG_URL
 
 
 def _empty(database):
@@ -71,15 +86,36 @@ def _empty(database):
 
 @pytest.fixture
 def app(db_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url})
+    # Rate limits have tests of their own; elsewhere they would only slow tests.
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": db_url, "RATELIMIT_ENABLED": False}
+    )
     database = app.extensions["dateline_db"]
     _empty(database)
     yield app
     database.close_all()
 
 
+def issue_key(app, name: str, scopes: list[str]) -> str:
+    with app.extensions["dateline_db"].connection_context():
+        return keys.create_key(name, scopes)[1]
+
+
 @pytest.fixture
-def client(app):
+def api_key(app):
+    """An admin key: what the default client sends."""
+    return issue_key(app, "test-admin", ["admin"])
+
+
+@pytest.fixture
+def client(app, api_key):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_key}"
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
 
 

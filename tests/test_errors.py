@@ -7,13 +7,7 @@ from api import create_app
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/e.db",
-            "MAX_CONTENT_LENGTH": 1024,
-        }
-    )
+    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/e.db"})
 
 
 def test_unknown_route_is_a_problem(client):
@@ -57,8 +51,8 @@ def test_malformed_or_non_object_json_is_a_client_error(client, body):
     assert "json" in problem["errors"]
 
 
-def test_too_large_a_body_is_413(sqlite_app):
-    client = sqlite_app.test_client()
+def test_too_large_a_body_is_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
     response = client.post("/actors/", json={"name": "x" * 2000, "kind": "person"})
     assert response.status_code == 413
     assert response.content_type == "application/problem+json"

@@ -1,12 +1,14 @@
 """Peewee models, in dependency order."""
 
 from api.models.actor import Actor, ActorAlias
+from api.models.api_key import ApiKey
 from api.models.article import Article
 from api.models.base import BaseModel
 from api.models.event import Event, EventActor, EventSource
 from api.models.location import Location, LocationAncestor
 
 MODELS = [
+    ApiKey,
     Location,
     LocationAncestor,
     Actor,
@@ -21,6 +23,7 @@ __all__ = [
     "MODELS",
     "Actor",
     "ActorAlias",
+    "ApiKey",
     "Article",
     "BaseModel",
     "Event",

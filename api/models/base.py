@@ -1,10 +1,14 @@
 """Base model: the shared database, integer ids and UTC timestamps."""
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import peewee as pw
 
 from api.db import db
+
+# Who is writing: the name of the API key of the request (or CLI) in progress.
+current_author: ContextVar[str | None] = ContextVar("current_author", default=None)
 
 
 def utcnow() -> datetime:
@@ -37,6 +41,17 @@ class LinkModel(pw.Model):
 class BaseModel(LinkModel):
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow, index=True)
+    created_by = pw.CharField(max_length=100, null=True)
+    updated_by = pw.CharField(max_length=100, null=True)
 
     def touch(self):
+        """Mark the record changed now, by the current author."""
         self.updated_at = utcnow()
+        self.updated_by = current_author.get()
+        if self.id is None:
+            self.created_by = self.updated_by
+
+    @classmethod
+    def touched(cls) -> dict:
+        """The column values that mark rows changed, for bulk UPDATEs."""
+        return {cls.updated_at: utcnow(), cls.updated_by: current_author.get()}

@@ -1,8 +1,26 @@
 """One flask-smorest Blueprint per resource."""
 
-from api.resources import actors, articles, event_codes, events, locations
+from api.resources import (
+    actors,
+    articles,
+    event_codes,
+    events,
+    keys,
+    locations,
+    operations,
+)
 
 
 def register_blueprints(api):
-    for module in (articles, actors, locations, events, event_codes):
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key: `Authorization: Bearer <key>`. Writes "
+            "need the write scope, /keys the admin scope; reads are open unless "
+            "the service sets DATELINE_READS_REQUIRE_KEY.",
+        },
+    )
+    for module in (articles, actors, locations, events, event_codes, keys, operations):
         api.register_blueprint(module.blp)

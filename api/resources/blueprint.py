@@ -46,6 +46,25 @@ class Blueprint(flask_smorest.Blueprint):
             if method != "parameters":
                 manual = doc.setdefault("manual_doc", {})
                 manual.setdefault("operationId", operation_id(endpoint, method))
+                self._document_access(method, doc)
+
+    def _document_access(self, method: str, doc: dict):
+        """Security requirement and 401/403/429 for every operation but Operations."""
+        if self.name == "Operations":
+            doc["manual_doc"]["security"] = []
+            return
+        writes = method.upper() in ("POST", "PUT", "PATCH", "DELETE")
+        key_needed = writes or self.name == "Keys"
+        doc["manual_doc"]["security"] = (
+            [{"bearerAuth": []}] if key_needed else [{}, {"bearerAuth": []}]
+        )
+        responses = doc.setdefault("response", {}).setdefault("responses", {})
+        for status, name in (
+            (401, "UNAUTHORIZED"),
+            (403, "FORBIDDEN"),
+            (429, "TOO_MANY_REQUESTS"),
+        ):
+            responses.setdefault(status, []).append(name)
 
     def _verify_check_etag(self):
         # Writes without If-Match are unconditional by policy, not an oversight.

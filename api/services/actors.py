@@ -2,7 +2,6 @@
 
 from api.db import db
 from api.models import Actor, ActorAlias, Event, EventActor
-from api.models.base import utcnow
 from api.services.common import apply, fold, get_or_404
 from api.services.errors import Conflict
 from api.services.listing import Listing, key, parse_sort, to_datetime
@@ -126,7 +125,7 @@ def delete_actor(actor_id: int, force: bool = False, precondition=None):
                 f"Actor {actor_id} takes part in {count} event(s). Remove it from "
                 "them first, or delete with force=true to drop those links."
             )
-        Event.update(updated_at=utcnow()).where(
+        Event.update(Event.touched()).where(
             Event.id.in_(links.select(EventActor.event))
         ).execute()
         EventActor.delete().where(EventActor.actor == actor).execute()

@@ -2,7 +2,6 @@
 
 from api.db import db
 from api.models import Article, Event, EventSource, Location
-from api.models.base import utcnow
 from api.services import search
 from api.services.common import apply, check_reference, get_or_404, raise_if
 from api.services.errors import Conflict
@@ -135,7 +134,7 @@ def delete_article(article_id: int, force: bool = False, precondition=None):
                 "from them first, or delete with force=true to drop those links."
             )
         reporting = [e for (e,) in links.select(EventSource.event).tuples()]
-        Event.update(updated_at=utcnow()).where(Event.id.in_(reporting)).execute()
+        Event.update(Event.touched()).where(Event.id.in_(reporting)).execute()
         EventSource.delete().where(EventSource.article == article).execute()
         article.delete_instance()
         search.unindex_article(article_id)

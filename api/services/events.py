@@ -14,6 +14,7 @@ from api.services.common import (
     missing_ids,
     raise_if,
 )
+from api.services.errors import InvalidData
 
 FIELDS = (
     "event_code",
@@ -91,7 +92,18 @@ def _save(event: Event, data: dict) -> Event:
     dates_changed = "date_start" in data or "date_precision" in data
     apply(event, data, FIELDS)
     if event.date_end is None or (dates_changed and data.get("date_end") is None):
-        event.date_end = derive_date_end(event.date_start, event.date_precision)
+        try:
+            event.date_end = derive_date_end(event.date_start, event.date_precision)
+        except OverflowError as error:
+            raise InvalidData(
+                "The date range runs past the year 9999.",
+                {
+                    "date_start": [
+                        "Too late for this precision: the range would end "
+                        "after 9999-12-31."
+                    ]
+                },
+            ) from error
     actors = data.get("actors", [])
     sources = data.get("sources", [])
     _validate(event, actors, sources)

@@ -4,7 +4,6 @@ import peewee as pw
 
 from api.db import db
 from api.models import Article, Event, Location
-from api.models.base import utcnow
 from api.services import event_queries, hierarchy
 from api.services.common import (
     apply,
@@ -99,6 +98,7 @@ def create_location(data: dict) -> Location:
     apply(location, data, FIELDS)
     with db.atomic():
         _validate(location, {})
+        location.touch()
         location.save()
         hierarchy.add(location)
     return location
@@ -147,13 +147,13 @@ def delete_location(location_id: int, force: bool = False, precondition=None):
                 "detach them."
             )
         hierarchy.detach_children(location)
-        Location.update(parent=None, updated_at=utcnow()).where(
+        Location.update({Location.parent: None, **Location.touched()}).where(
             Location.parent == location
         ).execute()
-        Event.update(location=None, updated_at=utcnow()).where(
+        Event.update({Event.location: None, **Event.touched()}).where(
             Event.location == location
         ).execute()
-        Article.update(dateline_location=None, updated_at=utcnow()).where(
+        Article.update({Article.dateline_location: None, **Article.touched()}).where(
             Article.dateline_location == location
         ).execute()
         location.delete_instance()

@@ -87,7 +87,7 @@ def _matches(index: _Index, query: str) -> pw.ModelSelect:
         )
     term = fts5_query(query)
     return index.fts.select(
-        index.fts.rowid.alias("id"), (-index.fts.bm25()).alias("score")
+        index.fts.rowid.alias("id"), (0 - index.fts.bm25()).alias("score")
     ).where(index.fts.match(term))
 
 
