@@ -5,6 +5,7 @@ from flask import Flask
 
 from api import migrate
 from api.db import db
+from api.models.base import current_author
 from api.services import keys
 from api.services.errors import Conflict, NotFound
 
@@ -58,6 +59,7 @@ def register_commands(app: Flask):
                 f"use {', '.join(keys.SCOPES)}",
                 param_hint="--scopes",
             )
+        current_author.set("cli")
         with db.obj.connection_context():
             try:
                 record, plain = keys.create_key(name, wanted)
@@ -97,6 +99,7 @@ def register_commands(app: Flask):
         """Load the records of the example article (once; a repeat adds nothing)."""
         from api.services import examples
 
+        current_author.set("load-examples")
         with db.obj.connection_context():
             created = examples.load()
         click.echo(
