@@ -1,14 +1,35 @@
 """gunicorn settings for Dateline; override any with GUNICORN_CMD_ARGS."""
 
 import os
+import shutil
+import tempfile
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Sync workers: the handlers are CPU-bound and threads brought nothing on 2 cores.
 worker_class = "sync"
-# In-flight requests get this long to finish after SIGTERM.
+# On SIGTERM, in-flight requests get this long to finish before workers stop.
 graceful_timeout = 30
 timeout = 60
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 10000
 max_requests_jitter = 1000
-accesslog = "-"
+accesslog = None  # the app writes one JSON line per request itself
+
+# Workers are separate processes; Prometheus metrics are pooled through files.
+# Set before anything imports prometheus_client, which reads it at import time.
+metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(tempfile.gettempdir(), f"dateline-metrics-{os.getpid()}"),
+)
+
+
+def on_starting(server):
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
