@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from schemas.common import (
+    NOT_BLANK,
     UPDATED_SINCE,
     InputSchema,
     RecordSchema,
@@ -20,7 +21,7 @@ class ActorWriteSchema(InputSchema):
 
     name = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=300),
+        validate=[ma.validate.Length(min=1, max=300), NOT_BLANK],
         metadata={"example": "Recep Tayyip Erdoğan"},
     )
     kind = ma.fields.String(
@@ -39,7 +40,7 @@ class ActorWriteSchema(InputSchema):
         metadata={"example": "President of Turkey"},
     )
     aliases = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(min=1, max=300)),
+        ma.fields.String(validate=[ma.validate.Length(min=1, max=300), NOT_BLANK]),
         load_default=list,
         validate=ma.validate.Length(max=200),
         metadata={

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from schemas.common import (
+    NOT_BLANK,
     UPDATED_SINCE,
     InputSchema,
     RecordSchema,
@@ -28,7 +29,7 @@ class ArticleWriteSchema(InputSchema):
     )
     title = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=1000),
+        validate=[ma.validate.Length(min=1, max=1000), NOT_BLANK],
         metadata={
             "example": "NATO Notices Decrease In Violence In Syria's Idlib Since "
             "Putin-Erdogan Talks - Stoltenberg"

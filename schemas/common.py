@@ -122,6 +122,7 @@ class DeleteArgsSchema(ma.Schema):
 
 
 MAX_INT = 2**31 - 1
+NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")
 
 
 def id_field(strict: bool = True, **kwargs) -> ma.fields.Integer:

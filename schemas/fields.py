@@ -4,59 +4,8 @@ from datetime import UTC
 
 import marshmallow as ma
 
-import pycountry
-
-# English names in everyday and news use that ISO 3166 (and so pycountry) spells
-# otherwise, plus Kosovo's user-assigned code, which the event datasets all use.
-COMMON_NAMES = {
-    "burma": "MMR",
-    "cape verde": "CPV",
-    "congo": "COG",
-    "democratic republic of congo": "COD",
-    "democratic republic of the congo": "COD",
-    "dr congo": "COD",
-    "east timor": "TLS",
-    "ivory coast": "CIV",
-    "kosovo": "XKX",
-    "macedonia": "MKD",
-    "palestine": "PSE",
-    "republic of congo": "COG",
-    "russia": "RUS",
-    "swaziland": "SWZ",
-    "turkey": "TUR",
-    "xkx": "XKX",
-}
-
-
-def to_alpha3(value: str) -> str | None:
-    """Return the ISO 3166-1 alpha-3 code for an alpha-3, alpha-2, numeric or name."""
-    text = value.strip()
-    if not text:
-        return None
-    if text.casefold() in COMMON_NAMES:
-        return COMMON_NAMES[text.casefold()]
-    if text.isdigit():
-        country = pycountry.countries.get(numeric=text.zfill(3))
-        return country.alpha_3 if country else None
-    try:
-        return pycountry.countries.lookup(text).alpha_3
-    except LookupError:
-        return None
-
-
-def to_alpha2_language(value: str) -> str | None:
-    """Return the ISO 639-1 code for a 639-1 or 639-2/3 code or an English name."""
-    text = value.strip().lower()
-    # Codes first: lookup() alone takes "en" for the name of the En language.
-    language = (pycountry.languages.get(alpha_2=text) if len(text) == 2 else None) or (
-        pycountry.languages.get(alpha_3=text) if len(text) == 3 else None
-    )
-    if language is None and len(text) > 3:
-        try:
-            language = pycountry.languages.lookup(text)
-        except LookupError:
-            language = None
-    return getattr(language, "alpha_2", None)
+from reference.countries import to_alpha3
+from reference.languages import to_alpha2 as to_alpha2_language
 
 
 class Country(ma.fields.String):
@@ -110,4 +59,8 @@ class UTCDateTime(ma.fields.AwareDateTime):
     """An ISO 8601 time with a UTC offset, converted to UTC on input."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as error:
+            raise ma.ValidationError("Outside the years 1 to 9999 in UTC.") from error

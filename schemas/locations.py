@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from schemas.common import (
+    NOT_BLANK,
     UPDATED_SINCE,
     InputSchema,
     RecordSchema,
@@ -15,8 +16,8 @@ from schemas.query import CURSOR, BoundingBox, fields_field, sort_field
 from schemas.vocabulary import LOCATION_KINDS
 
 _KIND_DOC = (
-    "One of: " + ", ".join(LOCATION_KINDS) + ". Coordinates are required except "
-    "for region, route and other."
+    "One of: " + ", ".join(LOCATION_KINDS) + ". A city or a site needs "
+    "coordinates; areas and routes may have a representative point or none."
 )
 
 
@@ -25,7 +26,7 @@ class LocationWriteSchema(InputSchema):
 
     name = ma.fields.String(
         required=True,
-        validate=ma.validate.Length(min=1, max=300),
+        validate=[ma.validate.Length(min=1, max=300), NOT_BLANK],
         metadata={"example": "Idlib"},
     )
     kind = ma.fields.String(

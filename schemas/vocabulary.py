@@ -31,8 +31,9 @@ LOCATION_KINDS = (
     "route",
     "other",
 )
-# Kinds that are lines or areas with no single point: coordinates are optional.
-UNPLACED_LOCATION_KINDS = ("region", "route", "other")
+# Kinds that are points: coordinates are required. Areas and lines may have a
+# representative point or none.
+POINT_LOCATION_KINDS = ("city", "site")
 
 ROLES = ("initiator", "target", "mediator", "participant", "supporter", "affected")
 

@@ -15,8 +15,9 @@ from api.services.errors import Conflict
 from api.services.listing import Listing, key, parse_sort, to_datetime
 
 FIELDS = ("name", "kind", "country", "parent_id", "latitude", "longitude")
-# Lines and areas have no single point; every other kind must have coordinates.
-UNPLACED_KINDS = {"region", "route", "other"}
+# A city or a site is a point and must be placed; areas and lines may have a
+# representative point (a centroid) or none.
+POINT_KINDS = {"city", "site"}
 SORTS = {
     "id": key(Location.id, int),
     "name": key(Location.name),
@@ -82,12 +83,8 @@ def _validate(location: Location, errors: dict):
     if has_lat != has_lon:
         missing = "longitude" if has_lat else "latitude"
         errors[missing] = ["Latitude and longitude go together: give both or neither."]
-    elif not has_lat and location.kind not in UNPLACED_KINDS:
-        message = (
-            f"Required for a location of kind {location.kind!r}; only "
-            + ", ".join(sorted(UNPLACED_KINDS))
-            + " may have no coordinates."
-        )
+    elif not has_lat and location.kind in POINT_KINDS:
+        message = f"Required for a location of kind {location.kind!r} (a point)."
         errors["latitude"] = [message]
         errors["longitude"] = [message]
     raise_if(errors)

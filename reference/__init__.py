@@ -1,0 +1,1 @@
+"""Reference codes shared by schemas and services: countries, languages."""
