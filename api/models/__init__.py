@@ -5,6 +5,7 @@ from api.models.api_key import ApiKey
 from api.models.article import Article
 from api.models.base import BaseModel
 from api.models.event import Event, EventActor, EventSource
+from api.models.import_job import ImportJob
 from api.models.location import Location, LocationAncestor
 
 MODELS = [
@@ -17,6 +18,7 @@ MODELS = [
     Event,
     EventActor,
     EventSource,
+    ImportJob,
 ]
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "Event",
     "EventActor",
     "EventSource",
+    "ImportJob",
     "Location",
     "LocationAncestor",
 ]

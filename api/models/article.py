@@ -2,11 +2,11 @@
 
 import peewee as pw
 
-from api.models.base import BaseModel, UTCDateTimeField
+from api.models.base import SourcedModel, UTCDateTimeField
 from api.models.location import Location
 
 
-class Article(BaseModel):
+class Article(SourcedModel):
     url = pw.CharField(max_length=2048, unique=True)
     title = pw.TextField()
     body = pw.TextField(null=True)

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import peewee as pw
 
+import orjson
+
 from api.db import db
 
 # Who is writing: the name of the API key of the request (or CLI) in progress.
@@ -55,3 +57,29 @@ class BaseModel(LinkModel):
     def touched(cls) -> dict:
         """The column values that mark rows changed, for bulk UPDATEs."""
         return {cls.updated_at: utcnow(), cls.updated_by: current_author.get()}
+
+
+class JSONTextField(pw.TextField):
+    """JSON kept as text: the same column type on SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else orjson.dumps(value).decode()
+
+    def python_value(self, value):
+        return None if value is None else orjson.loads(value)
+
+
+class SourcedModel(BaseModel):
+    """A record that may come from an outside dataset, and says which and when."""
+
+    # The dataset (acled, ucdp-ged, gdelt, or a client's own name) and the id the
+    # record has there: together they identify it for idempotent re-imports.
+    source = pw.CharField(max_length=32, null=True)
+    source_id = pw.CharField(max_length=100, null=True)
+    source_file = pw.CharField(max_length=300, null=True)
+    source_imported_at = UTCDateTimeField(null=True)
+    # Every column of the original row that has no field of its own.
+    source_attributes = JSONTextField(null=True)
+
+    class Meta:
+        indexes = ((("source", "source_id"), True),)

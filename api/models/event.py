@@ -4,11 +4,11 @@ import peewee as pw
 
 from api.models.actor import Actor
 from api.models.article import Article
-from api.models.base import BaseModel, LinkModel
+from api.models.base import LinkModel, SourcedModel
 from api.models.location import Location
 
 
-class Event(BaseModel):
+class Event(SourcedModel):
     event_code = pw.CharField(max_length=4, index=True)
     summary = pw.TextField(null=True)
     date_start = pw.DateField(index=True)
@@ -18,6 +18,10 @@ class Event(BaseModel):
     geo_precision = pw.CharField(max_length=16, null=True)
     # NULL means the number of deaths is unknown, which is not the same as 0.
     fatalities = pw.IntegerField(null=True)
+    fatalities_low = pw.IntegerField(null=True)
+    fatalities_high = pw.IntegerField(null=True)
+    # A digest of the imported row: a re-import of an unchanged row writes nothing.
+    source_hash = pw.CharField(max_length=32, null=True)
 
 
 class EventActor(LinkModel):

@@ -2,10 +2,10 @@
 
 import peewee as pw
 
-from api.models.base import BaseModel, LinkModel
+from api.models.base import LinkModel, SourcedModel
 
 
-class Location(BaseModel):
+class Location(SourcedModel):
     name = pw.CharField(max_length=300)
     kind = pw.CharField(max_length=32, index=True)
     country = pw.CharField(max_length=3, null=True, index=True)
@@ -14,7 +14,7 @@ class Location(BaseModel):
     longitude = pw.DoubleField(null=True)
 
     class Meta:
-        indexes = ((("name", "country"), False),)
+        indexes = ((("name", "country"), False), (("source", "source_id"), True))
 
 
 class LocationAncestor(LinkModel):

@@ -2,12 +2,14 @@
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import peewee as pw
 
 from api.services.errors import InvalidData, NotFound
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``: "Erdoğan" -> "erdogan"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -45,9 +45,10 @@ def _codes(prefixes: list[str]) -> list[str]:
 
 def matching_actor_ids(values: list[str]) -> pw.ModelSelect:
     """Actors named by id, by name or by any alias, ignoring case and accents."""
-    ids = [int(v) for v in values if v.isdigit()]
+    numeric = [v for v in values if v.isascii() and v.isdigit()]
+    ids = [int(v) for v in numeric if int(v) < 2**31]
     condition = Actor.id.in_(ids) if ids else None
-    for text in (fold(v) for v in values if not v.isdigit()):
+    for text in (fold(v) for v in values if v not in numeric):
         text = text.replace("%", "").replace("_", "")
         if not text:
             continue

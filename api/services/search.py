@@ -12,6 +12,7 @@ from playhouse.fts_parser import parse as fts5_query
 
 from api.models import Article, Event, EventSource
 from api.models.search import ArticleTextFts, ArticleTextPg, EventTextFts, EventTextPg
+from api.services import bulk_sql
 
 # 'simple' keeps words as written (no stemming): the corpus is many languages.
 PG_CONFIG = "simple"
@@ -62,6 +63,69 @@ def index_event(event_id: int) -> None:
     )
     text = "\n".join(q for (q,) in quotes.tuples())
     _write(EVENTS, event_id, {"summary": summary, "quotes": text})
+
+
+def index_events(event_ids: list[int]) -> None:
+    """Index many events in a few statements (bulk writes)."""
+    if not event_ids:
+        return
+    texts = {
+        i: [s or ""]
+        for i, s in Event.select(Event.id, Event.summary)
+        .where(Event.id.in_(event_ids))
+        .tuples()
+    }
+    quotes = (
+        EventSource.select(EventSource.event, EventSource.quote)
+        .where(EventSource.event.in_(event_ids) & EventSource.quote.is_null(False))
+        .order_by(EventSource.event, EventSource.position)
+    )
+    for event_id, quote in quotes.tuples():
+        texts[event_id].append(quote)
+    if _on_postgres():
+        rows = [
+            {"event_id": i, "document": pw.fn.to_tsvector(PG_CONFIG, "\n".join(t))}
+            for i, t in texts.items()
+        ]
+        EventTextPg.insert_many(rows).on_conflict(
+            conflict_target=[EventTextPg.event_id],
+            update={EventTextPg.document: pw.EXCLUDED.document},
+        ).execute()
+    else:
+        EventTextFts.delete().where(EventTextFts.rowid.in_(list(texts))).execute()
+        EventTextFts.insert_many(
+            [
+                {"rowid": i, "summary": t[0], "quotes": "\n".join(t[1:])}
+                for i, t in texts.items()
+            ]
+        ).execute()
+
+
+def index_texts(texts: dict[int, tuple[str | None, str]]) -> None:
+    """Index events from their text at hand: {event_id: (summary, quotes)}."""
+    if not texts:
+        return
+    if _on_postgres():
+        bulk_sql.db.cursor().executemany(
+            "INSERT INTO event_text (event_id, document) VALUES "
+            f"(%s, to_tsvector('{PG_CONFIG}', %s)) ON CONFLICT (event_id) "
+            "DO UPDATE SET document = EXCLUDED.document",
+            [(i, f"{s or ''}\n{q}") for i, (s, q) in texts.items()],
+        )
+    else:
+        ids = list(texts)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            bulk_sql.db.execute_sql(
+                f"DELETE FROM event_text WHERE rowid IN ({marks})", part
+            )
+        bulk_sql.insert_many(
+            "event_text",
+            ("rowid", "summary", "quotes"),
+            [(i, s or "", q) for i, (s, q) in texts.items()],
+            plain=True,
+        )
 
 
 def unindex_event(event_id: int) -> None:

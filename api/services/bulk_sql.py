@@ -1,0 +1,53 @@
+"""Raw, parameterised SQL for bulk writes, where building each statement with
+the ORM would cost more than running it (see PERFORMANCE.md): one statement
+text per table, then the driver's executemany."""
+
+from datetime import UTC, datetime
+
+import orjson
+
+from api.db import db
+
+
+def _value(value):
+    # The storage forms the models use: naive UTC timestamps, JSON as text.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, dict):
+        return orjson.dumps(value).decode()
+    return value
+
+
+def _statement(table: str, columns: tuple[str, ...], returning: bool) -> str:
+    marks = ", ".join([db.param] * len(columns))
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+    return sql + ' RETURNING "id"' if returning else sql
+
+
+def insert_one(table: str, row: dict) -> int:
+    """Insert a row and return its id."""
+    columns = tuple(row)
+    values = [_value(row[c]) for c in columns]
+    returning = db.obj.returning_clause
+    cursor = db.execute_sql(_statement(table, columns, returning), values)
+    return cursor.fetchone()[0] if returning else cursor.lastrowid
+
+
+def insert_many(
+    table: str, columns: tuple[str, ...], rows: list[tuple], plain: bool = False
+) -> None:
+    """Insert rows; ``plain`` rows hold only values the driver takes as they are."""
+    if rows:
+        if not plain:
+            rows = [tuple(_value(v) for v in row) for row in rows]
+        db.cursor().executemany(_statement(table, columns, False), rows)
+
+
+def storable(value):
+    return _value(value)
+
+
+def select(sql: str, params=()) -> list[tuple]:
+    """Rows of a query written with ``?`` placeholders, whatever the database."""
+    return list(db.execute_sql(sql.replace("?", db.param), params).fetchall())

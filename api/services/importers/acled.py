@@ -1,0 +1,165 @@
+"""ACLED export CSV -> Dateline events.
+
+ACLED codes events by event type and sub-event type; the table below maps
+each pair to the closest CAMEO code (the original types stay in the record's
+source attributes). Actor kinds come from ACLED's inter codes.
+"""
+
+from api.services.importers.base import (
+    Row,
+    RowError,
+    choice,
+    country,
+    day,
+    decimal,
+    integer,
+    text,
+)
+
+SOURCE = "acled"
+
+CAMEO = {
+    ("Battles", "Armed clash"): "190",
+    ("Battles", "Government regains territory"): "192",
+    ("Battles", "Non-state actor overtakes territory"): "192",
+    ("Explosions/Remote violence", "Chemical weapon"): "2041",
+    ("Explosions/Remote violence", "Air/drone strike"): "195",
+    ("Explosions/Remote violence", "Suicide bomb"): "1831",
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"): "194",
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"): "1833",
+    ("Explosions/Remote violence", "Grenade"): "193",
+    ("Protests", "Peaceful protest"): "141",
+    ("Protests", "Protest with intervention"): "141",
+    ("Protests", "Excessive force against protesters"): "175",
+    ("Riots", "Violent demonstration"): "145",
+    ("Riots", "Mob violence"): "145",
+    ("Strategic developments", "Agreement"): "057",
+    ("Strategic developments", "Arrests"): "173",
+    ("Strategic developments", "Change to group/activity"): "010",
+    ("Strategic developments", "Disrupted weapons use"): "1711",
+    ("Strategic developments", "Headquarters or base established"): "154",
+    ("Strategic developments", "Looting/property destruction"): "171",
+    ("Strategic developments", "Non-violent transfer of territory"): "192",
+    ("Strategic developments", "Other"): "010",
+    ("Violence against civilians", "Sexual violence"): "1821",
+    ("Violence against civilians", "Attack"): "180",
+    ("Violence against civilians", "Abduction/forced disappearance"): "181",
+}
+# When a sub-event type is new to us, the event type still says something.
+CAMEO_BY_TYPE = {
+    "Battles": "190",
+    "Explosions/Remote violence": "190",
+    "Protests": "141",
+    "Riots": "145",
+    "Strategic developments": "010",
+    "Violence against civilians": "180",
+}
+ACTOR_KINDS = {
+    "1": "military",
+    "2": "armed_group",
+    "3": "armed_group",
+    "4": "armed_group",
+    "5": "protesters",
+    "6": "protesters",
+    "7": "civilians",
+    "8": "other",
+}
+PRECISION = {"1": "day", "2": "week", "3": "month"}
+GEO_PRECISION = {"1": "exact", "2": "near", "3": "admin1"}
+
+
+def _actor_country(name: str, fallback: str | None) -> str | None:
+    # ACLED names carry their country: "Rioters (Uganda)", "Police Forces of
+    # Kenya (2022-)"; take it when it resolves, else the event's country.
+    if name.endswith(")") and "(" in name:
+        inside = name[name.rindex("(") + 1 : -1]
+        try:
+            found = country(inside, "actor1")
+        except RowError:
+            found = None
+        if found:
+            return found
+    return fallback
+
+
+def _actor(name: str, kind: str, iso: str | None) -> dict:
+    return {
+        "name": name,
+        "kind": kind,
+        "country": _actor_country(name, iso),
+        # ACLED's actor names are its identifiers.
+        "source": SOURCE,
+        "source_id": name[:100],
+    }
+
+
+def _actors(cells: dict, iso: str | None) -> list[dict]:
+    links = []
+    for side, role, assoc_role in (
+        ("1", "initiator", "supporter"),
+        ("2", "target", "affected"),
+    ):
+        name = text(cells, f"actor{side}")
+        if name:
+            kind = ACTOR_KINDS.get(text(cells, f"inter{side}") or "", "other")
+            links.append({"role": role, "actor": _actor(name, kind, iso)})
+        for other in (text(cells, f"assoc_actor_{side}") or "").split(";"):
+            if other.strip():
+                links.append(
+                    {"role": assoc_role, "actor": _actor(other.strip(), "other", iso)}
+                )
+    return links
+
+
+def _place(cells: dict, iso: str | None) -> dict | None:
+    place = {"name": text(cells, "country") or iso, "kind": "country", "country": iso}
+    if place["name"] is None:
+        return None
+    for level in ("admin1", "admin2", "admin3"):
+        name = text(cells, level)
+        if name:
+            place = {"name": name, "kind": level, "country": iso, "parent": place}
+    name = text(cells, "location")
+    if name:
+        place = {
+            "name": name,
+            "kind": "city",
+            "country": iso,
+            "parent": place,
+            "latitude": decimal(cells, "latitude", -90, 90),
+            "longitude": decimal(cells, "longitude", -180, 180),
+        }
+        if place["latitude"] is None or place["longitude"] is None:
+            raise RowError("latitude", "A located event needs latitude and longitude.")
+    return place
+
+
+def record(row: Row) -> dict:
+    cells = row.cells
+    event_type = text(cells, "event_type", required=True)
+    sub_type = text(cells, "sub_event_type")
+    code = CAMEO.get((event_type, sub_type)) or CAMEO_BY_TYPE.get(event_type)
+    if code is None:
+        raise RowError("event_type", f"Unknown ACLED event type {event_type!r}.")
+    iso = country(text(cells, "iso"), "iso") or country(
+        text(cells, "country"), "country"
+    )
+    precision = choice(cells, "time_precision", PRECISION) or "day"
+    start = day(cells, "event_date")
+    if precision == "month":
+        start = start.replace(day=1)
+    return {
+        "source": SOURCE,
+        "source_id": text(cells, "event_id_cnty", required=True),
+        "event_code": code,
+        "summary": text(cells, "notes"),
+        "date_start": start,
+        "date_precision": precision,
+        "geo_precision": choice(cells, "geo_precision", GEO_PRECISION),
+        "fatalities": integer(cells, "fatalities"),
+        "location": _place(cells, iso),
+        "actors": _actors(cells, iso),
+        "sources": [],
+        # The whole row: ACLED's own typology, sources, interaction codes...
+        "source_attributes": dict(cells),
+    }

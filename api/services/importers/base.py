@@ -1,0 +1,124 @@
+"""What every importer shares: streaming rows, typed cells, row errors."""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from reference.countries import to_alpha3
+
+
+class RowError(Exception):
+    """A cell that cannot be read; the report names its line and field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict[str, str]
+
+
+def open_text(path) -> io.TextIOWrapper:
+    # utf-8-sig: spreadsheet exports often start with a byte-order mark.
+    return open(path, newline="", encoding="utf-8-sig", errors="strict")
+
+
+def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
+    """Rows one by one, with the line each starts on; memory stays flat."""
+    with open_text(path) as handle:
+        reader = csv.DictReader(handle, fieldnames=fieldnames, delimiter=delimiter)
+        line = 1 if fieldnames is None else 0
+        while True:
+            start = reader.line_num + 1 if reader.line_num else line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise RowError("_row", f"line {start}: unreadable ({error})") from error
+            yield Row(start, cells)
+
+
+def text(cells: dict, name: str, required: bool = False) -> str | None:
+    value = (cells.get(name) or "").strip()
+    if not value and required:
+        raise RowError(name, "Required.")
+    return value or None
+
+
+def integer(cells: dict, name: str, required: bool = False) -> int | None:
+    value = text(cells, name, required)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise RowError(name, f"Not a number: {value!r}.") from error
+    if number != int(number) or number < 0 or number >= 2**31:
+        raise RowError(name, f"Not a whole number from 0: {value!r}.")
+    return int(number)
+
+
+def decimal(cells: dict, name: str, low: float, high: float) -> float | None:
+    value = text(cells, name)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise RowError(name, f"Not a number: {value!r}.") from error
+    if not low <= number <= high:
+        raise RowError(name, f"Must be between {low:g} and {high:g}.")
+    return number
+
+
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%d %B %Y",
+    "%Y%m%d",
+)
+
+
+def day(cells: dict, name: str, required: bool = True) -> date | None:
+    value = text(cells, name, required)
+    if value is None:
+        return None
+    if len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise RowError(name, f"Not a date: {value!r}.")
+
+
+def country(value: str | None, field: str) -> str | None:
+    if not value:
+        return None
+    code = to_alpha3(value)
+    if code is None:
+        raise RowError(field, f"Unknown country {value!r}.")
+    return code
+
+
+def choice(cells: dict, name: str, table: dict, required: bool = False):
+    value = text(cells, name, required)
+    if value is None:
+        return None
+    if value not in table:
+        raise RowError(
+            name, f"Unexpected value {value!r}; expected one of {', '.join(table)}."
+        )
+    return table[value]

@@ -1,0 +1,158 @@
+"""GDELT 2.0 events export (tab-separated, no header, 61 columns) -> Dateline events.
+
+GDELT codes events in CAMEO already. Places use the action geography (FIPS
+10-4 country codes mapped to ISO alpha-3), the source URL becomes an article.
+"""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from api.services.importers.base import Row, RowError, decimal, text
+from reference.countries import fips_to_alpha3, to_alpha3
+
+SOURCE = "gdelt"
+COLUMNS = (
+    "GLOBALEVENTID SQLDATE MonthYear Year FractionDate Actor1Code Actor1Name "
+    "Actor1CountryCode Actor1KnownGroupCode Actor1EthnicCode Actor1Religion1Code "
+    "Actor1Religion2Code Actor1Type1Code Actor1Type2Code Actor1Type3Code Actor2Code "
+    "Actor2Name Actor2CountryCode Actor2KnownGroupCode Actor2EthnicCode "
+    "Actor2Religion1Code Actor2Religion2Code Actor2Type1Code Actor2Type2Code "
+    "Actor2Type3Code IsRootEvent EventCode EventBaseCode EventRootCode QuadClass "
+    "GoldsteinScale NumMentions NumSources NumArticles AvgTone Actor1Geo_Type "
+    "Actor1Geo_FullName Actor1Geo_CountryCode Actor1Geo_ADM1Code Actor1Geo_ADM2Code "
+    "Actor1Geo_Lat Actor1Geo_Long Actor1Geo_FeatureID Actor2Geo_Type "
+    "Actor2Geo_FullName Actor2Geo_CountryCode Actor2Geo_ADM1Code Actor2Geo_ADM2Code "
+    "Actor2Geo_Lat Actor2Geo_Long Actor2Geo_FeatureID ActionGeo_Type "
+    "ActionGeo_FullName ActionGeo_CountryCode ActionGeo_ADM1Code ActionGeo_ADM2Code "
+    "ActionGeo_Lat ActionGeo_Long ActionGeo_FeatureID DATEADDED SOURCEURL"
+).split()
+# CAMEO actor type codes -> our actor kinds.
+KINDS = {
+    "GOV": "government",
+    "MIL": "military",
+    "COP": "police",
+    "REB": "armed_group",
+    "INS": "armed_group",
+    "SEP": "armed_group",
+    "UAF": "armed_group",
+    "OPP": "political_party",
+    "PTY": "political_party",
+    "CVL": "civilians",
+    "MED": "media",
+    "BUS": "business",
+    "NGO": "ngo",
+    "IGO": "international_organisation",
+    "REL": "religious_group",
+    "LEG": "government",
+    "JUD": "government",
+}
+GEO_PRECISION = {
+    "1": "country",
+    "2": "admin1",
+    "3": "exact",
+    "4": "exact",
+    "5": "admin1",
+}
+
+
+def _actor(cells: dict, side: str) -> dict | None:
+    name = text(cells, f"Actor{side}Name")
+    if name is None:
+        return None
+    code = text(cells, f"Actor{side}Code") or ""
+    home = text(cells, f"Actor{side}CountryCode")
+    kind = KINDS.get(text(cells, f"Actor{side}Type1Code") or "")
+    if kind is None:
+        kind = "state" if home and code == home else "other"
+    return {
+        "name": name.title(),
+        "kind": kind,
+        "country": to_alpha3(home) if home else None,
+    }
+
+
+def _place(cells: dict) -> dict | None:
+    geo_type = text(cells, "ActionGeo_Type")
+    fips = text(cells, "ActionGeo_CountryCode")
+    if not geo_type or geo_type == "0" or not fips:
+        return None
+    iso = fips_to_alpha3(fips)
+    if iso is None:
+        raise RowError("ActionGeo_CountryCode", f"Unknown FIPS 10-4 code {fips!r}.")
+    parts = [p.strip() for p in (text(cells, "ActionGeo_FullName") or "").split(",")]
+    lat = decimal(cells, "ActionGeo_Lat", -90, 90)
+    lon = decimal(cells, "ActionGeo_Long", -180, 180)
+    point = {"latitude": lat, "longitude": lon}
+    place = {"name": parts[-1] or iso, "kind": "country", "country": iso}
+    if geo_type == "1":
+        return {**place, **point}
+    if len(parts) >= 2:
+        place = {"name": parts[-2], "kind": "admin1", "country": iso, "parent": place}
+    if geo_type in ("2", "5"):
+        return {**place, **point}
+    feature = text(cells, "ActionGeo_FeatureID")
+    if lat is None or lon is None:
+        raise RowError("ActionGeo_Lat", "A city needs latitude and longitude.")
+    return {
+        "name": parts[0],
+        "kind": "city",
+        "country": iso,
+        "parent": place,
+        **point,
+        "source": SOURCE if feature else None,
+        "source_id": f"feature:{feature}" if feature else None,
+    }
+
+
+def _article(cells: dict) -> dict | None:
+    url = text(cells, "SOURCEURL")
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return None
+    slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    title = " ".join(w for w in slug.replace("_", "-").split("-") if not w.isdigit())
+    added = text(cells, "DATEADDED")
+    published = None
+    if added and len(added) == 14 and added.isdigit():
+        published = datetime.strptime(added, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    return {
+        "url": url[:2048],
+        "title": title.capitalize() or url,
+        "published_at": published,
+    }
+
+
+def record(row: Row) -> dict:
+    cells = row.cells
+    if (
+        None in cells
+        or len(cells) != len(COLUMNS)
+        or any(v is None for v in cells.values())
+    ):
+        raise RowError("_row", f"Expected {len(COLUMNS)} tab-separated columns.")
+    raw_date = text(cells, "SQLDATE", required=True)
+    try:
+        start = datetime.strptime(raw_date, "%Y%m%d").date()
+    except ValueError as error:
+        raise RowError("SQLDATE", f"Not a YYYYMMDD date: {raw_date!r}.") from error
+    links = []
+    for side, role in (("1", "initiator"), ("2", "target")):
+        actor = _actor(cells, side)
+        if actor:
+            links.append({"role": role, "actor": actor})
+    article = _article(cells)
+    names = [link["actor"]["name"] for link in links]
+    code = text(cells, "EventCode", required=True)
+    return {
+        "source": SOURCE,
+        "source_id": text(cells, "GLOBALEVENTID", required=True),
+        "event_code": code,
+        "summary": " / ".join([*names, f"CAMEO {code}"]),
+        "date_start": start,
+        "date_precision": "day",
+        "geo_precision": GEO_PRECISION.get(text(cells, "ActionGeo_Type") or ""),
+        "fatalities": None,
+        "location": _place(cells),
+        "actors": links,
+        "sources": [{"article": article, "quote": None}] if article else [],
+        "source_attributes": dict(cells),
+    }

@@ -1,0 +1,122 @@
+"""UCDP GED CSV -> Dateline events.
+
+UCDP's three types of violence map to CAMEO codes; deaths become fatalities
+(the best estimate, with low and high kept); dates keep UCDP's own range.
+"""
+
+from api.services.importers.base import (
+    Row,
+    RowError,
+    choice,
+    country,
+    day,
+    decimal,
+    integer,
+    text,
+)
+
+SOURCE = "ucdp-ged"
+
+CAMEO = {
+    "1": "190",  # state-based armed conflict: conventional military force
+    "2": "190",  # non-state conflict: fighting between organised groups
+    "3": "180",  # one-sided violence against civilians: unconventional violence
+}
+PRECISION = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+GEO_PRECISION = {
+    "1": "exact",
+    "2": "near",
+    "3": "admin2",
+    "4": "admin1",
+    "5": "region",
+    "6": "country",
+    "7": "region",
+}
+
+
+def _kind(name: str, violence: str, side: str) -> str:
+    if name.lower().startswith("government of"):
+        return "government"
+    if name.lower() == "civilians":
+        return "civilians"
+    return "armed_group" if violence in ("1", "2", "3") else "other"
+
+
+def _actors(cells: dict, violence: str) -> list[dict]:
+    links = []
+    for side, role in (("a", "initiator"), ("b", "target")):
+        name = text(cells, f"side_{side}")
+        if name:
+            ucdp_id = text(cells, f"side_{side}_new_id") or text(
+                cells, f"side_{side}_dset_id"
+            )
+            links.append(
+                {
+                    "role": role,
+                    "actor": {
+                        "name": name,
+                        "kind": _kind(name, violence, side),
+                        "source": SOURCE if ucdp_id else None,
+                        "source_id": f"actor:{ucdp_id}" if ucdp_id else None,
+                    },
+                }
+            )
+    return links
+
+
+def _place(cells: dict) -> dict | None:
+    name = text(cells, "country")
+    if name is None:
+        return None
+    iso = country(name, "country")
+    place = {"name": name, "kind": "country", "country": iso}
+    for level, kind in (("adm_1", "admin1"), ("adm_2", "admin2")):
+        value = text(cells, level)
+        if value:
+            place = {"name": value, "kind": kind, "country": iso, "parent": place}
+    where = text(cells, "where_coordinates")
+    lat = decimal(cells, "latitude", -90, 90)
+    lon = decimal(cells, "longitude", -180, 180)
+    if where and where != place["name"] and text(cells, "where_prec") in ("1", "2"):
+        if lat is None or lon is None:
+            raise RowError("latitude", "A located event needs latitude and longitude.")
+        place = {
+            "name": where,
+            "kind": "city",
+            "country": iso,
+            "parent": place,
+            "latitude": lat,
+            "longitude": lon,
+        }
+    return place
+
+
+def record(row: Row) -> dict:
+    cells = row.cells
+    violence = text(cells, "type_of_violence", required=True)
+    if violence not in CAMEO:
+        raise RowError("type_of_violence", f"Expected 1, 2 or 3, not {violence!r}.")
+    start, end = day(cells, "date_start"), day(cells, "date_end")
+    if end < start:
+        raise RowError("date_end", "Before date_start.")
+    best, low, high = (integer(cells, n) for n in ("best", "low", "high"))
+    dyad = text(cells, "dyad_name")
+    where = text(cells, "where_description")
+    return {
+        "source": SOURCE,
+        "source_id": text(cells, "id", required=True),
+        "event_code": CAMEO[violence],
+        "summary": ": ".join(p for p in (dyad, where) if p) or None,
+        "date_start": start,
+        "date_end": end,
+        "date_precision": choice(cells, "date_prec", PRECISION) or "day",
+        "geo_precision": choice(cells, "where_prec", GEO_PRECISION),
+        "fatalities": best,
+        "fatalities_low": low,
+        "fatalities_high": high,
+        "location": _place(cells),
+        "actors": _actors(cells, violence),
+        "sources": [],
+        # Citations, death counts by side, conflict and dyad ids, precisions...
+        "source_attributes": dict(cells),
+    }

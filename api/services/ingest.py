@@ -1,0 +1,424 @@
+"""Bulk writes of events with their actors, places and articles, idempotently.
+
+Both the batch endpoint and the file importers hand records here. A record is
+an event in the API's shape, whose ``location``, ``actors[].actor`` and
+``sources[].article`` may be given inline instead of by id. Inline records are
+matched before one is created: by external identity (source + source_id),
+then actors by name or alias and country, places by kind, name, country and
+parent, articles by URL. An event whose identity exists is updated, and left
+alone when the row it came from has not changed.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import orjson
+
+from api.models import (
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+)
+from api.models.base import current_author, utcnow
+from api.services import bulk_sql, event_codes, search
+from api.services.common import fold
+from api.services.events import derive_date_end
+
+EVENT_FIELDS = (
+    "event_code",
+    "summary",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "geo_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+)
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: list[int | None] = field(default_factory=list)
+
+    def add(self, other: "Tally"):
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.ids.extend(other.ids)
+
+
+def record_errors(record: dict) -> dict:
+    """What is wrong with one record, field by field (empty when it is good)."""
+    errors: dict = {}
+    code = record.get("event_code")
+    if not code or not event_codes.is_known(code):
+        errors["event_code"] = [f"Unknown CAMEO event code {code!r}."]
+    start, end = record.get("date_start"), record.get("date_end")
+    if not isinstance(start, date):
+        errors["date_start"] = ["A date is required."]
+    elif end is not None and end < start:
+        errors["date_end"] = ["Must not be before date_start."]
+    for name in ("fatalities", "fatalities_low", "fatalities_high"):
+        value = record.get(name)
+        if value is not None and not 0 <= value < 2**31:
+            errors[name] = ["Must be a whole number from 0."]
+    place = record.get("location")
+    while isinstance(place, dict):
+        lat, lon = place.get("latitude"), place.get("longitude")
+        if (lat is not None and not -90 <= lat <= 90) or (
+            lon is not None and not -180 <= lon <= 180
+        ):
+            errors.setdefault("location", {})["latitude"] = [
+                "Coordinates out of range."
+            ]
+        place = place.get("parent")
+    for index, link in enumerate(record.get("actors") or []):
+        actor = link.get("actor")
+        if actor is not None and not (actor.get("name") or "").strip():
+            errors.setdefault("actors", {})[index] = {"actor": {"name": ["Required."]}}
+    return errors
+
+
+def _digest(record: dict) -> str:
+    raw = orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.md5(raw, usedforsecurity=False).hexdigest()
+
+
+class Resolver:
+    """Finds or creates the actors, places and articles records name.
+
+    Lookups are cached for the whole import, and a country's places, or a
+    dataset's actors, are loaded once on first need, so a large file costs a
+    few queries per new record rather than several per row.
+    """
+
+    def __init__(self, source_file: str | None):
+        self.source_file = source_file
+        self.now = utcnow()
+        # The stored form of ``now`` (naive UTC), for rows written as plain values.
+        self.stamp = bulk_sql.storable(self.now)
+        self.author = current_author.get()
+        self.places: dict[tuple, int] = {}
+        self.chains: dict[int, list[tuple[int, int]]] = {}
+        self.loaded_countries: set[str | None] = set()
+        self.actors: dict[tuple, int] = {}
+        self.loaded_actor_sources: set[str] = set()
+        self.articles: dict[str, int] = {}
+
+    def _provenance(self, spec: dict) -> dict:
+        sourced = bool(spec.get("source"))
+        return {
+            "source": spec.get("source"),
+            "source_id": spec.get("source_id"),
+            "source_file": self.source_file if sourced else None,
+            "source_imported_at": self.now if sourced else None,
+            "source_attributes": spec.get("source_attributes"),
+            "created_at": self.now,
+            "updated_at": self.now,
+            "created_by": self.author,
+            "updated_by": self.author,
+        }
+
+    # Places ---------------------------------------------------------------
+
+    def _load_country(self, country: str | None) -> None:
+        if country in self.loaded_countries:
+            return
+        self.loaded_countries.add(country)
+        where = "country = ?" if country else "country IS NULL"
+        rows = bulk_sql.select(
+            "SELECT id, kind, name, country, parent_id, source, source_id "
+            f"FROM location WHERE {where} ORDER BY id",
+            (country,) if country else (),
+        )
+        for place_id, kind, name, code, parent_id, source, source_id in rows:
+            self.places.setdefault(_place_key(kind, name, code, parent_id), place_id)
+            if source and source_id:
+                self.places.setdefault((source, source_id), place_id)
+
+    def _chain(self, place_id: int) -> list[tuple[int, int]]:
+        """(ancestor, depth) pairs of a place, itself included at depth 0."""
+        if place_id not in self.chains:
+            self.chains[place_id] = bulk_sql.select(
+                "SELECT ancestor_id, depth FROM location_ancestor "
+                "WHERE location_id = ?",
+                (place_id,),
+            )
+        return self.chains[place_id]
+
+    def place(self, spec: dict | None) -> int | None:
+        if spec is None:
+            return None
+        parent_id = self.place(spec.get("parent"))
+        country = spec.get("country")
+        self._load_country(country)
+        identity = (spec.get("source"), spec.get("source_id"))
+        key = _place_key(spec["kind"], spec["name"], country, parent_id)
+        found = self.places.get(identity) if identity[1] else None
+        found = found or self.places.get(key)
+        if found is None:
+            row = {
+                "name": spec["name"].strip()[:300],
+                "kind": spec["kind"],
+                "country": country,
+                "parent_id": parent_id,
+                "latitude": spec.get("latitude"),
+                "longitude": spec.get("longitude"),
+                **self._provenance(spec),
+            }
+            found = bulk_sql.insert_one("location", row)
+            chain = [(found, 0)]
+            if parent_id is not None:
+                chain += [(a, d + 1) for a, d in self._chain(parent_id)]
+            self.chains[found] = chain
+            bulk_sql.insert_many(
+                "location_ancestor",
+                ("location_id", "ancestor_id", "depth"),
+                [(found, a, d) for a, d in chain],
+            )
+        self.places[key] = found
+        if identity[1]:
+            self.places[identity] = found
+        return found
+
+    # Actors ---------------------------------------------------------------
+
+    def _load_actor_source(self, source: str) -> None:
+        if source in self.loaded_actor_sources:
+            return
+        self.loaded_actor_sources.add(source)
+        rows = bulk_sql.select(
+            "SELECT source_id, id FROM actor WHERE source = ?", (source,)
+        )
+        for source_id, actor_id in rows:
+            self.actors[(source, source_id)] = actor_id
+
+    def _find_actor(self, folded: str, country: str | None) -> int | None:
+        where = "country = ?" if country else "country IS NULL"
+        params = (folded, folded, country) if country else (folded, folded)
+        rows = bulk_sql.select(
+            "SELECT id FROM actor WHERE (search_name = ? OR id IN "
+            "(SELECT actor_id FROM actor_alias WHERE search_name = ?)) "
+            f"AND {where} ORDER BY id LIMIT 1",
+            params,
+        )
+        return rows[0][0] if rows else None
+
+    def actor(self, spec: dict) -> int:
+        name = spec["name"].strip()[:300]
+        folded = fold(name)
+        identity = (spec.get("source"), spec.get("source_id"))
+        if identity[1]:
+            self._load_actor_source(identity[0])
+            if identity in self.actors:
+                return self.actors[identity]
+        key = (folded, spec.get("country"))
+        found = self.actors.get(key)
+        if found is None:
+            found = self._find_actor(folded, spec.get("country"))
+        if found is None:
+            row = {
+                "name": name,
+                "search_name": folded,
+                "kind": spec.get("kind") or "other",
+                "country": spec.get("country"),
+                "description": spec.get("description"),
+                **self._provenance(spec),
+            }
+            found = bulk_sql.insert_one("actor", row)
+            aliases = {fold(a): a.strip()[:300] for a in spec.get("aliases") or []}
+            aliases.pop("", None)
+            bulk_sql.insert_many(
+                "actor_alias",
+                ("actor_id", "name", "search_name"),
+                [(found, a, f) for f, a in aliases.items()],
+            )
+        self.actors[key] = found
+        if identity[1]:
+            self.actors[identity] = found
+        return found
+
+    # Articles -------------------------------------------------------------
+
+    def article(self, spec: dict) -> int:
+        url = spec["url"].strip()
+        if url in self.articles:
+            return self.articles[url]
+        rows = bulk_sql.select("SELECT id FROM article WHERE url = ?", (url,))
+        found = rows[0][0] if rows else None
+        if found is None:
+            row = {
+                "url": url,
+                "title": spec.get("title") or url,
+                "body": spec.get("body"),
+                "outlet": spec.get("outlet"),
+                "wire_agency": spec.get("wire_agency"),
+                "published_at": spec.get("published_at"),
+                "language": spec.get("language"),
+                **self._provenance(spec),
+            }
+            found = bulk_sql.insert_one("article", row)
+            search.index_article(
+                Article(id=found, title=row["title"], body=row["body"])
+            )
+        self.articles[url] = found
+        return found
+
+
+def _place_key(kind: str, name: str, country: str | None, parent_id) -> tuple:
+    # A country is the same country whatever a dataset calls it.
+    if kind == "country":
+        return (kind, country)
+    return (kind, fold(name), country, parent_id)
+
+
+EVENT_COLUMNS = (
+    *EVENT_FIELDS,
+    "location_id",
+    "source",
+    "source_id",
+    "source_file",
+    "source_imported_at",
+    "source_attributes",
+    "source_hash",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+)
+
+
+def _event_values(record: dict, digest: str, resolver: Resolver) -> tuple:
+    precision = record.get("date_precision") or "day"
+    end = record.get("date_end") or derive_date_end(record["date_start"], precision)
+    fields = {**{n: record.get(n) for n in EVENT_FIELDS}, "date_precision": precision}
+    fields["date_end"] = end
+    sourced = bool(record.get("source"))
+    attributes = record.get("source_attributes")
+    return (
+        *(fields[n] for n in EVENT_FIELDS),
+        record.get("location_id") or resolver.place(record.get("location")),
+        record.get("source"),
+        record.get("source_id"),
+        resolver.source_file if sourced else None,
+        resolver.stamp if sourced else None,
+        None if attributes is None else orjson.dumps(attributes).decode(),
+        digest,
+        resolver.stamp,
+        resolver.stamp,
+        resolver.author,
+        resolver.author,
+    )
+
+
+def _links(record: dict, event_id: int, resolver: Resolver):
+    actors, seen = [], set()
+    for position, link in enumerate(record.get("actors") or []):
+        actor_id = link.get("actor_id") or resolver.actor(link["actor"])
+        if (actor_id, link["role"]) not in seen:
+            seen.add((actor_id, link["role"]))
+            actors.append((event_id, actor_id, link["role"], position))
+    sources = [
+        (
+            event_id,
+            link.get("article_id") or resolver.article(link["article"]),
+            link.get("quote"),
+            position,
+        )
+        for position, link in enumerate(record.get("sources") or [])
+    ]
+    return actors, sources
+
+
+def write(records: list[dict], resolver: Resolver) -> Tally:
+    """Write valid records (in the caller's transaction); count what changed."""
+    tally = Tally()
+    digests = [_digest(r) for r in records]
+    keys = [(r.get("source"), r.get("source_id")) for r in records]
+    existing = _existing(keys)
+    fresh, fresh_keyed, changed, unchanged = [], {}, [], {}
+    for index, (record, digest, key) in enumerate(
+        zip(records, digests, keys, strict=True)
+    ):
+        known = existing.get(key) if key[1] else None
+        if known is not None and known[1] == digest:
+            tally.unchanged += 1
+            unchanged[index] = known[0]
+            continue
+        values = _event_values(record, digest, resolver)
+        if known is not None:
+            changed.append((index, known[0], values))
+        elif key[1] and key not in fresh_keyed:
+            fresh_keyed[key] = (index, values)
+        else:
+            fresh.append((index, values))
+    ids: dict[int, int] = {}
+    # Keyed new events go in one executemany; their ids come back by identity.
+    bulk_sql.insert_many(
+        "event", EVENT_COLUMNS, [v for _, v in fresh_keyed.values()], plain=True
+    )
+    for key, (event_id, _) in _existing(list(fresh_keyed)).items():
+        ids[fresh_keyed[key][0]] = event_id
+    for index, values in fresh:
+        ids[index] = bulk_sql.insert_one(
+            "event", dict(zip(EVENT_COLUMNS, values, strict=True))
+        )
+    tally.created = len(fresh_keyed) + len(fresh)
+    for index, event_id, values in changed:
+        row = dict(zip(EVENT_COLUMNS, values, strict=True))
+        del row["created_at"], row["created_by"]
+        columns = Event._meta.columns
+        Event.update({columns[c]: v for c, v in row.items()}).where(
+            Event.id == event_id
+        ).execute()
+        ids[index] = event_id
+    tally.updated = len(changed)
+    if changed:
+        touched = [event_id for _, event_id, _ in changed]
+        EventActor.delete().where(EventActor.event.in_(touched)).execute()
+        EventSource.delete().where(EventSource.event.in_(touched)).execute()
+    actor_rows, source_rows, texts = [], [], {}
+    for index, event_id in sorted(ids.items()):
+        actors, sources = _links(records[index], event_id, resolver)
+        actor_rows += actors
+        source_rows += sources
+        quotes = "\n".join(q for *_, q, _ in sources if q)
+        texts[event_id] = (records[index].get("summary"), quotes)
+    bulk_sql.insert_many(
+        "event_actor", ("event_id", "actor_id", "role", "position"), actor_rows, True
+    )
+    bulk_sql.insert_many(
+        "event_source",
+        ("event_id", "article_id", "quote", "position"),
+        source_rows,
+        True,
+    )
+    search.index_texts(texts)
+    tally.ids = [ids.get(i, unchanged.get(i)) for i in range(len(records))]
+    return tally
+
+
+def _existing(keys: list[tuple]) -> dict[tuple, tuple[int, str]]:
+    by_source: dict[str, list[str]] = {}
+    for source, source_id in keys:
+        if source and source_id:
+            by_source.setdefault(source, []).append(source_id)
+    found = {}
+    for source, ids in by_source.items():
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            rows = bulk_sql.select(
+                "SELECT source_id, id, source_hash FROM event "
+                f"WHERE source = ? AND source_id IN ({marks})",
+                (source, *part),
+            )
+            for source_id, event_id, digest in rows:
+                found[(source, source_id)] = (event_id, digest)
+    return found

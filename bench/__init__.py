@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic corpus builder and timed requests through the app."""

@@ -1,0 +1,137 @@
+"""Import speed and memory: a generated 200k-row file of each format, per database.
+
+    python -m bench.ingest --database-url sqlite:///bench/out/ingest.db
+    python -m bench.ingest --database-url postgresql://postgres@127.0.0.1:5432/bench
+
+Each file repeats the real example rows of ../shared/data with fresh ids and
+shifted dates, so places and actors recur as they do in real exports. Each
+format is imported into a fresh schema in a child process, whose peak RSS is
+the memory figure. Targets: 20,000 events/s on SQLite, 10,000 on PostgreSQL,
+peak memory under 300 MB.
+"""
+
+import argparse
+import csv
+import json
+import multiprocessing
+import resource
+import time
+from datetime import timedelta
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+OUT = Path(__file__).resolve().parent / "out"
+SAMPLES = {
+    "acled": SHARED / "acled" / "acled_global_2022_sample_600.csv",
+    "ucdp-ged": SHARED / "ucdp-ged" / "ucdp_ged231_sample_1000.csv",
+    "gdelt": SHARED / "gdelt" / "gdelt2_events_sample.export.CSV",
+}
+
+
+def _shift(value: str, days: int, fmt: str) -> str:
+    from datetime import datetime
+
+    return (
+        datetime.strptime(value[:10].replace("-", ""), "%Y%m%d") + timedelta(days)
+    ).strftime(fmt)
+
+
+def generate(fmt: str, rows: int) -> Path:
+    path = OUT / f"{fmt}-{rows}.csv"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    delimiter = "\t" if fmt == "gdelt" else ","
+    with SAMPLES[fmt].open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = None if fmt == "gdelt" else next(reader)
+        sample = list(reader)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        if header:
+            writer.writerow(header)
+        for n in range(rows):
+            row = list(sample[n % len(sample)])
+            days = n // len(sample)
+            if fmt == "acled":
+                row[0] = f"BENCH{n}"
+                row[1] = _shift(row[1], days % 3000, "%Y-%m-%d")
+            elif fmt == "ucdp-ged":
+                row[0] = str(10_000_000 + n)
+                start = _shift(row[header.index("date_start")], days % 3000, "%Y-%m-%d")
+                row[header.index("date_start")] = row[header.index("date_end")] = start
+            else:
+                row[0] = str(900_000_000 + n)
+                row[1] = _shift(row[1], days % 3000, "%Y%m%d")
+                row[-1] = f"{row[-1]}?bench={n % 5000}"
+            writer.writerow(row)
+    return path
+
+
+def _run(fmt: str, path: Path, url: str, queue) -> None:
+    from api import create_app, migrate
+    from api.db import db
+    from api.services import imports
+    from tests.conftest import drop_everything
+
+    app = create_app({"DATABASE_URL": url})
+    database = app.extensions["dateline_db"]
+    drop_everything(database)
+    migrate.upgrade(database)
+    with database.connection_context():
+        started = time.perf_counter()
+        report = imports.run_import(fmt, path)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        again = imports.run_import(fmt, path)
+        second = time.perf_counter() - started
+    db.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(
+        {
+            "format": fmt,
+            "rows": report.rows,
+            "created": report.created,
+            "rejected": report.rejected,
+            "seconds": round(first, 2),
+            "events_per_s": round(report.created / first),
+            "reimport_s": round(second, 2),
+            "reimport_unchanged": again.unchanged,
+            "peak_rss_mb": round(peak),
+        }
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=f"sqlite:///{OUT}/ingest.db")
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--formats", default="acled,ucdp-ged,gdelt")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    results = []
+    for fmt in args.formats.split(","):
+        path = generate(fmt, args.rows)
+        queue = multiprocessing.get_context("spawn").Queue()
+        child = multiprocessing.get_context("spawn").Process(
+            target=_run, args=(fmt, path, args.database_url, queue)
+        )
+        child.start()
+        results.append(queue.get())
+        child.join()
+    database = args.database_url.split(":", 1)[0]
+    print(
+        f"{'format':<10} {'db':<10} {'rows':>8} {'seconds':>8} {'events/s':>9} "
+        f"{'re-import s':>11} {'peak MB':>8}"
+    )
+    for r in results:
+        print(
+            f"{r['format']:<10} {database:<10} {r['rows']:>8} {r['seconds']:>8} "
+            f"{r['events_per_s']:>9} {r['reimport_s']:>11} {r['peak_rss_mb']:>8}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
