@@ -1,13 +1,16 @@
 """Flask CLI commands: migrations and example data."""
 
+import sys
+
 import click
 from flask import Flask
 
 from api import migrate
 from api.db import db
 from api.models.base import current_author
-from api.services import keys
+from api.services import imports, keys
 from api.services.errors import Conflict, NotFound
+from api.services.importers import FORMATS
 
 
 def register_commands(app: Flask):
@@ -93,6 +96,45 @@ def register_commands(app: Flask):
             except NotFound as error:
                 raise click.ClickException(error.message) from error
         click.echo(f"Revoked key {record.id} {record.name!r}.")
+
+    @app.cli.command("import-events")
+    @click.argument("format_name", metavar="FORMAT", type=click.Choice(FORMATS))
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option(
+        "--on-error",
+        type=click.Choice(["abort", "skip"]),
+        default="abort",
+        show_default=True,
+        help="abort: one bad row and nothing is written; skip: keep the good rows.",
+    )
+    def import_events(format_name, path, on_error):
+        """Import an ACLED, UCDP GED or GDELT export file (acled, ucdp-ged, gdelt)."""
+        current_author.set("import-events")
+        with open(path, "rb") as handle:
+            total = sum(
+                chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
+            )
+        with (
+            db.obj.connection_context(),
+            click.progressbar(
+                length=total, label=f"Importing {format_name}", file=sys.stderr
+            ) as bar,
+        ):
+            report = imports.run_import(
+                format_name, path, on_error, progress=bar.update
+            )
+        click.echo(
+            f"{report.rows} rows: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.rejected} rejected."
+        )
+        for error in report.errors[:20]:
+            click.echo(f"  line {error['line']}, {error['field']}: {error['message']}")
+        if report.rejected > 20:
+            click.echo(f"  ... and {report.rejected - 20} more")
+        if not report.committed:
+            raise click.ClickException(
+                "Nothing was written (use --on-error skip to keep the good rows)."
+            )
 
     @app.cli.command("load-examples")
     def load_examples():

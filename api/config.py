@@ -22,6 +22,11 @@ class Config:
         self.DATELINE_REQUIRE_IF_MATCH = env.bool("DATELINE_REQUIRE_IF_MATCH", False)
         self.DATELINE_PUBLIC_URL = env.str("DATELINE_PUBLIC_URL", "")
         self.MAX_CONTENT_LENGTH = env.int("DATELINE_MAX_BODY_BYTES", 10 * 1024 * 1024)
+        self.DATELINE_MAX_IMPORT_BYTES = env.int(
+            "DATELINE_MAX_IMPORT_BYTES", 1024 * 1024 * 1024
+        )
+        self.DATELINE_IMPORT_DIR = env.str("DATELINE_IMPORT_DIR", "") or None
+        self.DATELINE_IMPORTS_INLINE = env.bool("DATELINE_IMPORTS_INLINE", False)
         self.REDIS_URL = env.str("REDIS_URL", "") or None
         self.DATELINE_RATE_LIMIT = env.str("DATELINE_RATE_LIMIT", "300/minute")
         self.DATELINE_READS_REQUIRE_KEY = env.bool("DATELINE_READS_REQUIRE_KEY", False)

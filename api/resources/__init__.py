@@ -3,8 +3,10 @@
 from api.resources import (
     actors,
     articles,
+    batches,
     event_codes,
     events,
+    imports,
     keys,
     locations,
     operations,
@@ -22,5 +24,15 @@ def register_blueprints(api):
             "the service sets DATELINE_READS_REQUIRE_KEY.",
         },
     )
-    for module in (articles, actors, locations, events, event_codes, keys, operations):
+    for module in (
+        articles,
+        actors,
+        locations,
+        events,
+        batches,
+        imports,
+        event_codes,
+        keys,
+        operations,
+    ):
         api.register_blueprint(module.blp)

@@ -15,15 +15,19 @@ from datetime import date
 
 import orjson
 
+from api.db import db
 from api.models import (
+    Actor,
     Article,
     Event,
     EventActor,
     EventSource,
+    Location,
 )
 from api.models.base import current_author, utcnow
 from api.services import bulk_sql, event_codes, search
-from api.services.common import fold
+from api.services.common import fold, missing_ids
+from api.services.errors import InvalidData
 from api.services.events import derive_date_end
 
 EVENT_FIELDS = (
@@ -422,3 +426,54 @@ def _existing(keys: list[tuple]) -> dict[tuple, tuple[int, str]]:
             for source_id, event_id, digest in rows:
                 found[(source, source_id)] = (event_id, digest)
     return found
+
+
+def _missing_references(records: list[dict]) -> dict:
+    errors: dict = {}
+    wanted = {
+        "location_id": (Location, {r.get("location_id") for r in records}),
+        "actor_id": (
+            Actor,
+            {a.get("actor_id") for r in records for a in r.get("actors") or []},
+        ),
+        "article_id": (
+            Article,
+            {s.get("article_id") for r in records for s in r.get("sources") or []},
+        ),
+    }
+    absent = {name: missing_ids(model, ids) for name, (model, ids) in wanted.items()}
+    for index, record in enumerate(records):
+        problems = record_errors(record)
+        if record.get("location_id") in absent["location_id"]:
+            problems["location_id"] = [
+                f"Location {record['location_id']} does not exist."
+            ]
+        for group, name, label in (
+            ("actors", "actor_id", "Actor"),
+            ("sources", "article_id", "Article"),
+        ):
+            for position, link in enumerate(record.get(group) or []):
+                if link.get(name) in absent[name]:
+                    problems.setdefault(group, {})[position] = {
+                        name: [f"{label} {link[name]} does not exist."]
+                    }
+        if problems:
+            errors[index] = problems
+    return errors
+
+
+def write_batch(records: list[dict | None], label: str, errors: dict) -> Tally:
+    """Write every record or none: one bad record and nothing is written.
+
+    ``errors`` holds the records that failed to load (their slot is None);
+    the others are checked here, and all problems are reported together.
+    """
+    with db.atomic():
+        loaded = {i: r for i, r in enumerate(records) if r is not None}
+        found = _missing_references(list(loaded.values()))
+        for position, index in enumerate(loaded):
+            if position in found:
+                errors[index] = found[position]
+        if errors:
+            raise InvalidData("Some records are invalid.", {"events": errors})
+        return write(list(loaded.values()), Resolver(label))

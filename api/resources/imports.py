@@ -1,0 +1,73 @@
+"""HTTP endpoints to import dataset files (ACLED, UCDP GED, GDELT) as jobs."""
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from flask import current_app, g, request, url_for
+from flask.views import MethodView
+
+from api.resources.blueprint import NOT_FOUND, Blueprint
+from api.services import imports
+from schemas.imports import ImportFileSchema, ImportFormSchema, ImportJobSchema
+
+blp = Blueprint(
+    "Imports",
+    __name__,
+    url_prefix="/imports",
+    description="Import an export file of a public event dataset. The upload "
+    "answers 202 with a job; follow its Location until the status is "
+    "succeeded or failed. Re-importing a file changes nothing; a newer export "
+    "updates the rows that changed.",
+)
+
+
+@blp.before_request
+def _allow_large_uploads():
+    request.max_content_length = current_app.config["DATELINE_MAX_IMPORT_BYTES"]
+
+
+def _upload_dir() -> Path:
+    folder = Path(
+        current_app.config.get("DATELINE_IMPORT_DIR")
+        or Path(tempfile.gettempdir()) / "dateline-imports"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@blp.route("/")
+class Imports(MethodView):
+    @blp.response(200, ImportJobSchema(many=True))
+    def get(self):
+        """List the latest imports, newest first"""
+        return imports.list_jobs()
+
+    @blp.arguments(ImportFormSchema, location="form")
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(202, ImportJobSchema)
+    def post(self, form, files):
+        """Import a file: answers at once with the job to follow"""
+        upload = files["file"]
+        path = _upload_dir() / f"{uuid.uuid4().hex}.upload"
+        upload.save(path)
+        job = imports.create_job(
+            form["format"], upload.filename or path.name, form["on_error"]
+        )
+        imports.start_job(
+            job.id,
+            path,
+            g.api_key.name if g.get("api_key") else None,
+            inline=current_app.config.get("DATELINE_IMPORTS_INLINE", False),
+        )
+        location = url_for("Imports.ImportById", import_id=job.id)
+        return imports.get_job(job.id), 202, {"Location": location}
+
+
+@blp.route("/<int:import_id>")
+class ImportById(MethodView):
+    @blp.response(200, ImportJobSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, import_id):
+        """Get an import's status and report"""
+        return imports.get_job(import_id)

@@ -1,0 +1,72 @@
+"""Import job schemas: the upload form and the job with its report."""
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+
+from schemas.common import InputSchema, RecordSchema
+
+FORMATS = ("acled", "ucdp-ged", "gdelt")
+
+
+class ImportFormSchema(InputSchema):
+    format = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(FORMATS),
+        metadata={
+            "description": "acled (ACLED export CSV), ucdp-ged (UCDP GED CSV) or "
+            "gdelt (GDELT 2.0 events export, tab-separated, no header).",
+            "example": "acled",
+        },
+    )
+    on_error = ma.fields.String(
+        load_default="abort",
+        validate=ma.validate.OneOf(("abort", "skip")),
+        metadata={
+            "description": "abort (default): one bad row and nothing is written; "
+            "skip: write the good rows and report the bad ones.",
+            "example": "abort",
+        },
+    )
+
+
+class ImportFileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "The export file, UTF-8."})
+
+
+class ImportErrorSchema(ma.Schema):
+    line = ma.fields.Integer(allow_none=True, metadata={"example": 12})
+    field = ma.fields.String(metadata={"example": "event_date"})
+    message = ma.fields.String(metadata={"example": "Not a date: '2022-02-30'."})
+
+
+class ImportReportSchema(ma.Schema):
+    errors = ma.fields.List(
+        ma.fields.Nested(ImportErrorSchema),
+        metadata={"description": "Rejected rows (the first 1000), by line and field."},
+    )
+    committed = ma.fields.Boolean(
+        metadata={"description": "Whether anything was written."}
+    )
+
+
+class ImportJobSchema(RecordSchema):
+    """An import: queued, running, succeeded or failed, with what it did."""
+
+    format = ma.fields.String(metadata={"example": "acled"})
+    filename = ma.fields.String(metadata={"example": "acled_2022.csv"})
+    on_error = ma.fields.String(metadata={"example": "abort"})
+    status = ma.fields.String(
+        metadata={
+            "description": "queued, running, succeeded or failed.",
+            "example": "succeeded",
+        }
+    )
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+    rows = ma.fields.Integer(metadata={"example": 600})
+    created = ma.fields.Integer(metadata={"example": 598})
+    updated = ma.fields.Integer(metadata={"example": 0})
+    unchanged = ma.fields.Integer(metadata={"example": 0})
+    rejected = ma.fields.Integer(metadata={"example": 2})
+    report = ma.fields.Nested(ImportReportSchema, allow_none=True)
+    created_by = ma.fields.String(allow_none=True, metadata={"example": "newsroom"})
