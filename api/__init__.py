@@ -68,12 +68,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     configure_logging(app.config["DATELINE_LOG_LEVEL"])
 
-    # Order matters: request ids first, then the database, who is calling,
-    # how often they may call, and only then what they sent.
+    # Order matters: request ids first, then the database, how often a caller
+    # may call (failed attempts count), who is calling, then what they sent.
     init_observability(app)
     init_db(app)
-    init_auth(app)
     init_limits(app)
+    init_auth(app)
     api = Api(app)
     register_blueprints(api)
     init_request_guard(app)

@@ -1,6 +1,8 @@
 """Rate limits per API key (per address when anonymous), on Redis or in memory."""
 
-from flask import Flask, g, request
+import hashlib
+
+from flask import Flask, request
 
 from flask_limiter import Limiter
 
@@ -8,8 +10,12 @@ EXEMPT_BLUEPRINTS = {"Operations", "docs", "api-docs"}
 
 
 def rate_key() -> str:
-    key = getattr(g, "api_key", None)
-    return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr}"
+    # Counted before the key is checked, so that failed attempts cost budget
+    # too: by a digest of the credential, or by address when there is none.
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "auth:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    return f"ip:{request.remote_addr}"
 
 
 def _exempt() -> bool:

@@ -15,7 +15,7 @@ from prometheus_flask_exporter import PrometheusMetrics
 
 log = structlog.get_logger("dateline.access")
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -47,13 +47,17 @@ def configure_logging(level: str = "INFO") -> None:
 def _start():
     g.started = time.perf_counter()
     sent = request.headers.get("X-Request-ID", "")
-    g.request_id = sent if REQUEST_ID.match(sent) else uuid.uuid4().hex
+    g.request_id = sent if REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=g.request_id)
 
 
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    # The rate limiter adds Retry-After to every response; it means something
+    # only when the client is told to come back later.
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     docs = request.blueprint == "docs"
