@@ -4,7 +4,7 @@ import logging
 
 import peewee as pw
 
-from flask import Flask, redirect, url_for
+from flask import Flask, redirect, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from flask_cors import CORS
@@ -14,6 +14,7 @@ from api.auth import init_auth
 from api.cli import register_commands
 from api.config import Config
 from api.db import init_db
+from api.idempotency import init_idempotency
 from api.jsonio import OrjsonProvider
 from api.limits import init_limits
 from api.observability import configure_logging, init_observability
@@ -21,6 +22,7 @@ from api.problems import Api, problem_response
 from api.request_guard import init_request_guard
 from api.resources import register_blueprints
 from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
+from api.services.history import tombstone_for
 
 log = logging.getLogger("dateline")
 
@@ -74,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_db(app)
     init_limits(app)
     init_auth(app)
+    init_idempotency(app)
     api = Api(app)
     register_blueprints(api)
     init_request_guard(app)
@@ -100,6 +103,25 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_error_handlers(app: Flask):
     @app.errorhandler(NotFound)
     def _not_found(error):
+        gone = tombstone_for(error)
+        if gone is not None and gone.merged_into is not None:
+            # A merged record lives on as another: send the client there.
+            parts = request.path.split("/")
+            parts[parts.index(str(gone.record_id))] = str(gone.merged_into)
+            target = "/".join(parts)
+            return problem_response(
+                308,
+                f"Merged into {error.record} {gone.merged_into}.",
+                headers={"Location": target},
+            )
+        if gone is not None:
+            # Still a 404, as clients expect of a deleted record; the tombstone
+            # (who and when) is in its history and in the change feed.
+            return problem_response(
+                404,
+                f"{error.record} {gone.record_id} was deleted at "
+                f"{gone.at.isoformat()}; see {request.path.rstrip('/')}/history.",
+            )
         return problem_response(404, error.message)
 
     @app.errorhandler(Conflict)

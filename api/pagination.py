@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import request
+from flask import Response, request
 
 from flask_smorest import Page
 
@@ -17,6 +17,10 @@ class PeeweePage(Page):
     """Pages a :class:`api.services.listing.Listing` with LIMIT, never a slice."""
 
     def __init__(self, collection, page_params):
+        if isinstance(collection, Response):
+            # An export (api/exports.py) streams every row itself: nothing to cut.
+            super().__init__(collection, page_params)
+            return
         if collection.cursor is not None and "page" in request.args:
             raise InvalidFilter(
                 "page and cursor do not mix.",
@@ -27,10 +31,14 @@ class PeeweePage(Page):
 
     @property
     def items(self):
+        if isinstance(self.collection, Response):
+            return self.collection
         return self.collection.page(self.page_params.page, self.page_params.page_size)
 
     @property
     def item_count(self):
+        if isinstance(self.collection, Response):
+            return NOT_COUNTED
         count = self.collection.count()
         return NOT_COUNTED if count is None else count
 

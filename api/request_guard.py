@@ -14,21 +14,25 @@ def _schema_params(schema) -> set[str]:
 
 
 @cache
-def _allowed(view_func, method: str) -> frozenset[str] | None:
-    """The query parameters documented for this view; None for non-API views."""
+def _documented(view_func, method: str) -> tuple[frozenset[str], bool] | None:
+    """The view's query parameters, and whether it takes a JSON body.
+
+    None for views outside the API (the docs page, static files).
+    """
     view_class = getattr(view_func, "view_class", None)
     handler = getattr(view_class, method.lower(), None) if view_class else view_func
     apidoc = getattr(handler, "_apidoc", None)
     if apidoc is None:
         return None
-    allowed = set()
+    allowed, json_body = set(), False
     for param in apidoc.get("arguments", {}).get("parameters", []):
         if param.get("in") == "query":
             schema = param["schema"]
             allowed |= _schema_params(schema() if isinstance(schema, type) else schema)
+        json_body |= param.get("in") == "json"
     if "pagination" in apidoc:
         allowed |= PAGINATION_PARAMS
-    return frozenset(allowed)
+    return frozenset(allowed), json_body
 
 
 def check_request():
@@ -36,10 +40,11 @@ def check_request():
         return
     view_func = current_app.view_functions.get(request.endpoint)
     method = "GET" if request.method == "HEAD" else request.method
-    allowed = _allowed(view_func, method)
-    if allowed is None:
+    documented = _documented(view_func, method)
+    if documented is None:
         return
-    if method in ("POST", "PUT", "PATCH") and request.content_length:
+    allowed, json_body = documented
+    if json_body and request.content_length:
         if not request.is_json:
             abort(
                 415,

@@ -12,7 +12,7 @@ from schemas.common import (
     many,
 )
 from schemas.fields import Country
-from schemas.query import CURSOR, fields_field, sort_field
+from schemas.query import CURSOR, fields_field, format_field, sort_field
 from schemas.vocabulary import ACTOR_KINDS
 
 
@@ -76,3 +76,4 @@ class ActorQueryArgsSchema(ma.Schema):
     sort = sort_field(("id", "name", "created_at", "updated_at"), "id")
     fields = fields_field(tuple(ActorSchema._declared_fields))
     cursor = CURSOR
+    format = format_field(("json", "csv", "ndjson"))

@@ -12,7 +12,7 @@ from schemas.common import (
     many,
 )
 from schemas.fields import Language, UTCDateTime
-from schemas.query import CURSOR, fields_field, sort_field
+from schemas.query import CURSOR, fields_field, format_field, sort_field
 
 
 class ArticleWriteSchema(InputSchema):
@@ -123,3 +123,4 @@ class ArticleQueryArgsSchema(ma.Schema):
     sort = sort_field(("id", "published_at", "title", "created_at", "updated_at"), "id")
     fields = fields_field(tuple(ArticleSchema._declared_fields))
     cursor = CURSOR
+    format = format_field(("json", "csv", "ndjson"))

@@ -20,6 +20,7 @@ from schemas.query import (
     BoundingBox,
     Near,
     fields_field,
+    format_field,
     include_field,
     sort_field,
 )
@@ -294,6 +295,7 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
     )
     sort = sort_field(tuple(SORTABLE), "id")
     cursor = CURSOR
+    format = format_field(("json", "csv", "ndjson", "geojson"))
 
     @ma.validates_schema
     def _ranges_in_order(self, data, **_kwargs):

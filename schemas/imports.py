@@ -29,7 +29,9 @@ class ImportFormSchema(InputSchema):
     )
 
 
-class ImportFileSchema(ma.Schema):
+class ImportUploadSchema(ImportFormSchema):
+    """The multipart upload: the file, and how to read it."""
+
     file = Upload(required=True, metadata={"description": "The export file, UTF-8."})
 
 

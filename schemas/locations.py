@@ -12,7 +12,13 @@ from schemas.common import (
     many,
 )
 from schemas.fields import Country
-from schemas.query import CURSOR, BoundingBox, fields_field, sort_field
+from schemas.query import (
+    CURSOR,
+    BoundingBox,
+    fields_field,
+    format_field,
+    sort_field,
+)
 from schemas.vocabulary import LOCATION_KINDS
 
 _KIND_DOC = (
@@ -89,6 +95,7 @@ class LocationQueryArgsSchema(ma.Schema):
     sort = sort_field(("id", "name", "created_at", "updated_at"), "id")
     fields = fields_field(tuple(LocationSchema._declared_fields))
     cursor = CURSOR
+    format = format_field(("json", "csv", "ndjson", "geojson"))
 
 
 class LocationWithAncestorsSchema(LocationSchema):

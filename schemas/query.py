@@ -125,3 +125,18 @@ CURSOR = ma.fields.String(
         "example": "",
     },
 )
+
+
+def format_field(formats: tuple[str, ...]) -> ma.fields.String:
+    """``format=csv``: the list in another format; overrides the Accept header."""
+    return ma.fields.String(
+        validate=ma.validate.OneOf(formats),
+        metadata={
+            "description": "Answer in this format instead of JSON: "
+            + ", ".join(formats)
+            + ". The Accept header chooses too (text/csv, application/x-ndjson, "
+            "application/geo+json); this parameter wins over it. Formats other "
+            "than JSON carry every matching record, streamed, not a page.",
+            "example": formats[1],
+        },
+    )

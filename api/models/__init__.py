@@ -5,8 +5,10 @@ from api.models.api_key import ApiKey
 from api.models.article import Article
 from api.models.base import BaseModel
 from api.models.event import Event, EventActor, EventSource
+from api.models.idempotency import IdempotentRequest
 from api.models.import_job import ImportJob
 from api.models.location import Location, LocationAncestor
+from api.models.revision import Revision
 
 MODELS = [
     ApiKey,
@@ -19,6 +21,8 @@ MODELS = [
     EventActor,
     EventSource,
     ImportJob,
+    Revision,
+    IdempotentRequest,
 ]
 
 __all__ = [
@@ -31,7 +35,9 @@ __all__ = [
     "Event",
     "EventActor",
     "EventSource",
+    "IdempotentRequest",
     "ImportJob",
     "Location",
     "LocationAncestor",
+    "Revision",
 ]

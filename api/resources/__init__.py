@@ -4,12 +4,14 @@ from api.resources import (
     actors,
     articles,
     batches,
+    changes,
     event_codes,
     events,
     imports,
     keys,
     locations,
     operations,
+    stats,
 )
 
 
@@ -29,7 +31,9 @@ def register_blueprints(api):
         actors,
         locations,
         events,
+        stats,
         batches,
+        changes,
         imports,
         event_codes,
         keys,

@@ -2,8 +2,10 @@
 
 from flask.views import MethodView
 
+from api.exports import ACTORS, EVENTS, exportable
 from api.pagination import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprint
+from api.resources.history_routes import add_history
 from api.services import actors, event_queries
 from schemas.actors import (
     ActorPatchSchema,
@@ -13,6 +15,7 @@ from schemas.actors import (
 )
 from schemas.common import DeleteArgsSchema
 from schemas.events import EventQueryArgsSchema, EventSchema
+from schemas.history import MergeSchema
 
 blp = Blueprint(
     "Actors",
@@ -36,6 +39,7 @@ class Actors(MethodView):
     @blp.arguments(ActorQueryArgsSchema, location="query")
     @blp.response(200, ActorSchema(many=True))
     @blp.paginate(PeeweePage)
+    @exportable(blp, ACTORS)
     def get(self, filters):
         """List actors"""
         return actors.list_actors(**filters)
@@ -93,8 +97,23 @@ class ActorEvents(MethodView):
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
+    @exportable(blp, EVENTS)
     def get(self, filters, actor_id):
         """List the events an actor takes part in"""
         actors.get_actor(actor_id)
         filters["actor_id"] = [actor_id]
         return event_queries.list_events(**filters)
+
+
+@blp.route("/<int:actor_id>/merge")
+class ActorMerge(MethodView):
+    @blp.arguments(MergeSchema, example={"into": 3})
+    @blp.response(200, ActorSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def post(self, target, actor_id):
+        """Merge a duplicate actor into another: links and names move there"""
+        return actors.merge_actor(actor_id, target["into"])
+
+
+add_history(blp, "actor", "Actor")

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api.exports import ARTICLES, EVENTS, exportable
 from api.pagination import PeeweePage
 from api.resources.blueprint import (
     BAD_REQUEST,
@@ -10,6 +11,7 @@ from api.resources.blueprint import (
     URL_TAKEN,
     Blueprint,
 )
+from api.resources.history_routes import add_history
 from api.services import articles, event_queries
 from schemas.articles import (
     ArticlePatchSchema,
@@ -47,6 +49,7 @@ class Articles(MethodView):
     @blp.arguments(ArticleQueryArgsSchema, location="query")
     @blp.response(200, ArticleSchema(many=True))
     @blp.paginate(PeeweePage)
+    @exportable(blp, ARTICLES)
     def get(self, filters):
         """List articles"""
         return articles.list_articles(**filters)
@@ -113,8 +116,12 @@ class ArticleEvents(MethodView):
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
+    @exportable(blp, EVENTS)
     def get(self, filters, article_id):
         """List the events an article reports"""
         articles.get_article(article_id)
         filters["article_id"] = article_id
         return event_queries.list_events(**filters)
+
+
+add_history(blp, "article", "Article")

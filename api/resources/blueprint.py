@@ -2,14 +2,27 @@
 
 import json
 
-from flask import current_app, request
+from flask import Response, current_app, request
+from werkzeug.datastructures import CombinedMultiDict
 
 import flask_smorest
+from flask_smorest.utils import get_appcontext
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
 
 from api.pagination import pagination_headers
 from api.problems import PROBLEM_MIMETYPE
 from api.problems import problem as problem_body
 from schemas.common import ProblemSchema
+
+
+class _Parser(FlaskParser):
+    """webargs' Flask parser, plus ``multipart``: form fields and files together."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -19,6 +32,12 @@ class Blueprint(flask_smorest.Blueprint):
     412. ``DATELINE_REQUIRE_IF_MATCH=1`` makes writes without it a 428.
     """
 
+    ARGUMENTS_PARSER = _Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
+
     # Read when the views are decorated, so a constant rather than a setting.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 25, "max_page_size": 500}
 
@@ -27,6 +46,8 @@ class Blueprint(flask_smorest.Blueprint):
             super()._check_precondition()
 
     def _set_pagination_metadata(self, page_params, result, headers):
+        if isinstance(result, Response):
+            return result, headers  # a streamed export: every row, no pages
         headers = dict(headers or {})
         listing = getattr(page_params, "listing", None)
         if listing is None or listing.cursor is None:
@@ -65,6 +86,12 @@ class Blueprint(flask_smorest.Blueprint):
             (429, "TOO_MANY_REQUESTS"),
         ):
             responses.setdefault(status, []).append(name)
+
+    def _set_etag_in_response(self, response):
+        # Exports and charts are built by the view, not dumped by a schema:
+        # there is no dump to hash, and hashing a stream would mean buffering it.
+        if "result_dump" in get_appcontext():
+            super()._set_etag_in_response(response)
 
     def _verify_check_etag(self):
         # Writes without If-Match are unconditional by policy, not an oversight.

@@ -2,8 +2,10 @@
 
 from flask.views import MethodView
 
+from api.exports import EVENTS, exportable
 from api.pagination import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, Blueprint
+from api.resources.history_routes import add_history
 from api.services import event_queries, events
 from api.services.listing import project
 from schemas.events import (
@@ -53,6 +55,7 @@ class Events(MethodView):
     @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.paginate(PeeweePage)
+    @exportable(blp, EVENTS)
     def get(self, filters):
         """List events"""
         return event_queries.list_events(**filters)
@@ -121,3 +124,6 @@ class EventSources(MethodView):
     def get(self, event_id):
         """List the articles that report an event, with their quotes"""
         return events.event_sources(event_id)
+
+
+add_history(blp, "event", "Event")

@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from api.resources.blueprint import NOT_FOUND, Blueprint
 from api.services import imports
-from schemas.imports import ImportFileSchema, ImportFormSchema, ImportJobSchema
+from schemas.imports import ImportJobSchema, ImportUploadSchema
 
 blp = Blueprint(
     "Imports",
@@ -43,12 +43,11 @@ class Imports(MethodView):
         """List the latest imports, newest first"""
         return imports.list_jobs()
 
-    @blp.arguments(ImportFormSchema, location="form")
-    @blp.arguments(ImportFileSchema, location="files")
+    @blp.arguments(ImportUploadSchema, location="multipart")
     @blp.response(202, ImportJobSchema)
-    def post(self, form, files):
+    def post(self, form):
         """Import a file: answers at once with the job to follow"""
-        upload = files["file"]
+        upload = form["file"]
         path = _upload_dir() / f"{uuid.uuid4().hex}.upload"
         upload.save(path)
         job = imports.create_job(

@@ -2,11 +2,14 @@
 
 from flask.views import MethodView
 
+from api.exports import EVENTS, LOCATIONS, exportable
 from api.pagination import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprint
+from api.resources.history_routes import add_history
 from api.services import event_queries, locations
 from schemas.common import DeleteArgsSchema
 from schemas.events import EventQueryArgsSchema, EventSchema
+from schemas.history import MergeSchema
 from schemas.locations import (
     LocationPatchSchema,
     LocationQueryArgsSchema,
@@ -38,6 +41,7 @@ class Locations(MethodView):
     @blp.arguments(LocationQueryArgsSchema, location="query")
     @blp.response(200, LocationSchema(many=True))
     @blp.paginate(PeeweePage)
+    @exportable(blp, LOCATIONS)
     def get(self, filters):
         """List locations"""
         return locations.list_locations(**filters)
@@ -123,8 +127,23 @@ class LocationEvents(MethodView):
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
+    @exportable(blp, EVENTS)
     def get(self, filters, location_id):
         """List the events at a location or anywhere inside it"""
         locations.get_location(location_id)
         filters["location"] = [location_id]
         return event_queries.list_events(**filters)
+
+
+@blp.route("/<int:location_id>/merge")
+class LocationMerge(MethodView):
+    @blp.arguments(MergeSchema, example={"into": 3})
+    @blp.response(200, LocationSchema)
+    @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(404, **NOT_FOUND)
+    def post(self, target, location_id):
+        """Merge a duplicate place into another: what was there moves there"""
+        return locations.merge_location(location_id, target["into"])
+
+
+add_history(blp, "location", "Location")

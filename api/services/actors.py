@@ -2,8 +2,9 @@
 
 from api.db import db
 from api.models import Actor, ActorAlias, Event, EventActor
+from api.services import history
 from api.services.common import apply, fold, get_or_404
-from api.services.errors import Conflict
+from api.services.errors import Conflict, InvalidData
 from api.services.listing import Listing, key, parse_sort, to_datetime
 
 FIELDS = ("name", "kind", "country", "description")
@@ -77,6 +78,8 @@ def _unique_aliases(names: list[str]) -> list[str]:
 
 
 def _save(actor: Actor, data: dict) -> Actor:
+    action = "create" if actor.id is None else "update"
+    before = None if actor.id is None else history.snapshot(actor)
     apply(actor, data, FIELDS)
     actor.name = actor.name.strip()
     actor.search_name = fold(actor.name)
@@ -93,6 +96,7 @@ def _save(actor: Actor, data: dict) -> Actor:
                 ]
             ).execute()
     attach_aliases([actor])
+    history.record(actor, action, before)
     return actor
 
 
@@ -125,8 +129,51 @@ def delete_actor(actor_id: int, force: bool = False, precondition=None):
                 f"Actor {actor_id} takes part in {count} event(s). Remove it from "
                 "them first, or delete with force=true to drop those links."
             )
-        Event.update(Event.touched()).where(
-            Event.id.in_(links.select(EventActor.event))
-        ).execute()
+        event_ids = [e for (e,) in links.select(EventActor.event).distinct().tuples()]
+        done = history.updating(Event, event_ids)
+        Event.update(Event.touched()).where(Event.id.in_(event_ids)).execute()
         EventActor.delete().where(EventActor.actor == actor).execute()
+        done()
+        before = history.snapshot(actor)
         actor.delete_instance()
+        history.record(actor, "delete", before)
+
+
+def merge_actor(duplicate_id: int, survivor_id: int, precondition=None) -> Actor:
+    """Fold a duplicate into the survivor: links and names move, the duplicate goes.
+
+    Its id then answers with a redirect to the survivor (see the merge revision).
+    """
+    with db.atomic():
+        duplicate, survivor = get_actor(duplicate_id), get_actor(survivor_id)
+        if duplicate.id == survivor.id:
+            raise InvalidData(
+                "An actor cannot be merged into itself.",
+                {"into": ["Name another actor."]},
+            )
+        if precondition:
+            precondition(duplicate)
+        links = list(EventActor.select().where(EventActor.actor == duplicate))
+        done = history.updating(Event, {link.event_id for link in links})
+        held = {
+            (e, r)
+            for e, r in EventActor.select(EventActor.event, EventActor.role)
+            .where(EventActor.actor == survivor)
+            .tuples()
+        }
+        for link in links:
+            if (link.event_id, link.role) in held:
+                link.delete_instance()
+            else:
+                link.actor = survivor
+                link.save()
+        Event.update(Event.touched()).where(
+            Event.id.in_([link.event_id for link in links])
+        ).execute()
+        done()
+        names = [duplicate.name, *duplicate.aliases]
+        merged = _save(survivor, {"aliases": [*survivor.aliases, *names]})
+        before = history.snapshot(duplicate)
+        duplicate.delete_instance()
+        history.record(duplicate, "merge", before, merged_into=survivor.id)
+        return merged

@@ -2,7 +2,7 @@
 
 from api.db import db
 from api.models import Article, Event, EventSource, Location
-from api.services import search
+from api.services import history, search
 from api.services.common import apply, check_reference, get_or_404, raise_if
 from api.services.errors import Conflict
 from api.services.listing import Listing, SortKey, key, parse_sort, to_datetime
@@ -87,6 +87,8 @@ def _check_url_free(url: str, article_id: int | None):
 
 
 def _save(article: Article, data: dict) -> Article:
+    action = "create" if article.id is None else "update"
+    before = None if article.id is None else history.snapshot(article)
     apply(article, data, FIELDS)
     errors = {}
     check_reference(
@@ -101,6 +103,7 @@ def _save(article: Article, data: dict) -> Article:
     article.touch()
     article.save()
     search.index_article(article)
+    history.record(article, action, before)
     return article
 
 
@@ -133,10 +136,14 @@ def delete_article(article_id: int, force: bool = False, precondition=None):
                 f"Article {article_id} is a source of {count} event(s). Remove it "
                 "from them first, or delete with force=true to drop those links."
             )
-        reporting = [e for (e,) in links.select(EventSource.event).tuples()]
+        reporting = [e for (e,) in links.select(EventSource.event).distinct().tuples()]
+        done = history.updating(Event, reporting)
         Event.update(Event.touched()).where(Event.id.in_(reporting)).execute()
         EventSource.delete().where(EventSource.article == article).execute()
+        done()
+        before = history.snapshot(article)
         article.delete_instance()
+        history.record(article, "delete", before)
         search.unindex_article(article_id)
         for event_id in reporting:
             search.index_event(event_id)

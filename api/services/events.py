@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from api.db import db
 from api.models import Actor, Article, Event, EventActor, EventSource, Location
-from api.services import event_codes, event_queries, search
+from api.services import event_codes, event_queries, history, search
 from api.services.actors import attach_aliases
 from api.services.common import (
     apply,
@@ -89,6 +89,8 @@ def _validate(event: Event, actors: list[dict], sources: list[dict]):
 
 
 def _save(event: Event, data: dict) -> Event:
+    action = "create" if event.id is None else "update"
+    before = None if event.id is None else history.snapshot(event)
     dates_changed = "date_start" in data or "date_precision" in data
     apply(event, data, FIELDS)
     if event.date_end is None or (dates_changed and data.get("date_end") is None):
@@ -139,6 +141,7 @@ def _save(event: Event, data: dict) -> Event:
             ).execute()
     event_queries.attach([event])
     search.index_event(event.id)
+    history.record(event, action, before)
     return event
 
 
@@ -165,8 +168,10 @@ def delete_event(event_id: int, precondition=None):
         event = get_event(event_id)
         if precondition:
             precondition(event)
+        before = history.snapshot(event)
         event.delete_instance(recursive=True)
         search.unindex_event(event_id)
+        history.record(event, "delete", before)
 
 
 def event_actors(event_id: int) -> list[EventActor]:

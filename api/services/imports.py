@@ -62,6 +62,9 @@ def _chunks(format_name: str, path, report: Report) -> Iterator[list[dict]]:
     try:
         for row in importers.rows(format_name, path):
             report.rows += 1
+            if row.error is not None:
+                report.reject(row.line, row.error.field, row.error.message)
+                continue
             try:
                 record = mapper(row)
             except importers.RowError as error:
@@ -77,9 +80,8 @@ def _chunks(format_name: str, path, report: Report) -> Iterator[list[dict]]:
                 yield chunk
                 chunk = []
     except importers.RowError as error:
-        report.reject(report.rows + 1, error.field, error.message)
-    except UnicodeDecodeError as error:
-        report.reject(report.rows + 1, "_file", f"Not UTF-8 text: {error.reason}.")
+        # The file cannot be read past here (an unterminated quote, say).
+        report.reject(error.line, error.field, error.message)
     if chunk:
         yield chunk
 

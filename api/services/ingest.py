@@ -25,7 +25,7 @@ from api.models import (
     Location,
 )
 from api.models.base import current_author, utcnow
-from api.services import bulk_sql, event_codes, search
+from api.services import bulk_sql, event_codes, history, search
 from api.services.common import fold, missing_ids
 from api.services.errors import InvalidData
 from api.services.events import derive_date_end
@@ -114,6 +114,8 @@ class Resolver:
         self.actors: dict[tuple, int] = {}
         self.loaded_actor_sources: set[str] = set()
         self.articles: dict[str, int] = {}
+        # Records this import created, for their revisions.
+        self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
 
     def _provenance(self, spec: dict) -> dict:
         sourced = bool(spec.get("source"))
@@ -157,8 +159,16 @@ class Resolver:
         return self.chains[place_id]
 
     def place(self, spec: dict | None) -> int | None:
+        """The id of a place and its parents, given inline; one lookup when seen."""
         if spec is None:
             return None
+        chain = _chain_key(spec)
+        if chain in self.places:
+            return self.places[chain]
+        self.places[chain] = found = self._place(spec)
+        return found
+
+    def _place(self, spec: dict) -> int:
         parent_id = self.place(spec.get("parent"))
         country = spec.get("country")
         self._load_country(country)
@@ -177,6 +187,7 @@ class Resolver:
                 **self._provenance(spec),
             }
             found = bulk_sql.insert_one("location", row)
+            self.created[Location].append(found)
             chain = [(found, 0)]
             if parent_id is not None:
                 chain += [(a, d + 1) for a, d in self._chain(parent_id)]
@@ -236,6 +247,7 @@ class Resolver:
                 **self._provenance(spec),
             }
             found = bulk_sql.insert_one("actor", row)
+            self.created[Actor].append(found)
             aliases = {fold(a): a.strip()[:300] for a in spec.get("aliases") or []}
             aliases.pop("", None)
             bulk_sql.insert_many(
@@ -268,11 +280,23 @@ class Resolver:
                 **self._provenance(spec),
             }
             found = bulk_sql.insert_one("article", row)
+            self.created[Article].append(found)
             search.index_article(
                 Article(id=found, title=row["title"], body=row["body"])
             )
         self.articles[url] = found
         return found
+
+
+def _chain_key(spec: dict) -> tuple:
+    """Everything that identifies an inline place, its parents included."""
+    key = []
+    while spec is not None:
+        key.append(
+            (spec["kind"], spec["name"], spec.get("country"), spec.get("source_id"))
+        )
+        spec = spec.get("parent")
+    return ("chain", *key)
 
 
 def _place_key(kind: str, name: str, country: str | None, parent_id) -> tuple:
@@ -321,6 +345,22 @@ def _event_values(record: dict, digest: str, resolver: Resolver) -> tuple:
     )
 
 
+def _snapshot(event_id, values, record, actors, sources, now) -> dict:
+    """The event as history stores it, from the values just written."""
+    data = dict(zip(EVENT_COLUMNS, values, strict=True))
+    del data["source_hash"]
+    data.update(
+        id=event_id,
+        created_at=now,
+        updated_at=now,
+        source_imported_at=now if data["source"] else None,
+        source_attributes=record.get("source_attributes"),
+        actors=[{"actor_id": a, "role": r} for _, a, r, _ in actors],
+        sources=[{"article_id": a, "quote": q} for _, a, q, _ in sources],
+    )
+    return data
+
+
 def _links(record: dict, event_id: int, resolver: Resolver):
     actors, seen = [], set()
     for position, link in enumerate(record.get("actors") or []):
@@ -347,9 +387,17 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
     keys = [(r.get("source"), r.get("source_id")) for r in records]
     existing = _existing(keys)
     fresh, fresh_keyed, changed, unchanged = [], {}, [], {}
+    # A file may list one identity twice: the later row wins, the earlier
+    # ones count as unchanged and report the same event id.
+    latest = {key: index for index, key in enumerate(keys) if key[1]}
+    superseded = {}
     for index, (record, digest, key) in enumerate(
         zip(records, digests, keys, strict=True)
     ):
+        if key[1] and latest[key] != index:
+            superseded[index] = latest[key]
+            tally.unchanged += 1
+            continue
         known = existing.get(key) if key[1] else None
         if known is not None and known[1] == digest:
             tally.unchanged += 1
@@ -358,11 +406,18 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
         values = _event_values(record, digest, resolver)
         if known is not None:
             changed.append((index, known[0], values))
-        elif key[1] and key not in fresh_keyed:
+        elif key[1]:
             fresh_keyed[key] = (index, values)
         else:
             fresh.append((index, values))
     ids: dict[int, int] = {}
+    values_at = {i: v for i, v in fresh_keyed.values()}
+    values_at.update(dict(fresh))
+    values_at.update({i: v for i, _, v in changed})
+    before = {
+        r.id: history.snapshot(r)
+        for r in history.load(Event, [event_id for _, event_id, _ in changed])
+    }
     # Keyed new events go in one executemany; their ids come back by identity.
     bulk_sql.insert_many(
         "event", EVENT_COLUMNS, [v for _, v in fresh_keyed.values()], plain=True
@@ -377,6 +432,7 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
     for index, event_id, values in changed:
         row = dict(zip(EVENT_COLUMNS, values, strict=True))
         del row["created_at"], row["created_by"]
+        row["source_attributes"] = records[index].get("source_attributes")
         columns = Event._meta.columns
         Event.update({columns[c]: v for c, v in row.items()}).where(
             Event.id == event_id
@@ -387,13 +443,21 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
         touched = [event_id for _, event_id, _ in changed]
         EventActor.delete().where(EventActor.event.in_(touched)).execute()
         EventSource.delete().where(EventSource.event.in_(touched)).execute()
-    actor_rows, source_rows, texts = [], [], {}
+    actor_rows, source_rows, texts, revisions = [], [], {}, []
     for index, event_id in sorted(ids.items()):
         actors, sources = _links(records[index], event_id, resolver)
         actor_rows += actors
         source_rows += sources
         quotes = "\n".join(q for *_, q, _ in sources if q)
         texts[event_id] = (records[index].get("summary"), quotes)
+        after = _snapshot(
+            event_id, values_at[index], records[index], actors, sources, resolver.now
+        )
+        if event_id in before:
+            after["created_at"] = before[event_id]["created_at"]
+            after["created_by"] = before[event_id]["created_by"]
+        action = "update" if event_id in before else "create"
+        revisions.append(("event", event_id, action, before.get(event_id), after, None))
     bulk_sql.insert_many(
         "event_actor", ("event_id", "actor_id", "role", "position"), actor_rows, True
     )
@@ -404,6 +468,13 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
         True,
     )
     search.index_texts(texts)
+    # Places, actors and articles first, so a mirror meets them before events.
+    for model, created in resolver.created.items():
+        history.record_created(model, created)
+        created.clear()
+    history.record_many(revisions)
+    for index, final in superseded.items():
+        unchanged[index] = ids.get(final, unchanged.get(final))
     tally.ids = [ids.get(i, unchanged.get(i)) for i in range(len(records))]
     return tally
 
@@ -430,6 +501,14 @@ def _existing(keys: list[tuple]) -> dict[tuple, tuple[int, str]]:
 
 def _missing_references(records: list[dict]) -> dict:
     errors: dict = {}
+    first_seen: dict[tuple, int] = {}
+    for index, record in enumerate(records):
+        key = (record.get("source"), record.get("source_id"))
+        if key[1] and key in first_seen:
+            errors[index] = {
+                "source_id": [f"Repeats the identity of record {first_seen[key]}."]
+            }
+        first_seen.setdefault(key, index)
     wanted = {
         "location_id": (Location, {r.get("location_id") for r in records}),
         "actor_id": (
@@ -458,7 +537,7 @@ def _missing_references(records: list[dict]) -> dict:
                         name: [f"{label} {link[name]} does not exist."]
                     }
         if problems:
-            errors[index] = problems
+            errors[index] = {**errors.get(index, {}), **problems}
     return errors
 
 

@@ -147,18 +147,23 @@ class Listing:
             self.hydrate(rows)
         return self.project(rows)
 
-    def scan(self, size: int, shape: Callable | None = None):
+    def scan(self, size: int, shape: Callable | None = None, read=None):
         """Every row from the cursor on, as dicts, ``size`` at a time.
 
         Each batch starts after the last row of the one before (keyset, never
         OFFSET), so exporting a million rows costs what a thousand do, in time
-        per row and in memory. ``shape`` may change the select list and join.
+        per row and in memory. ``shape`` may change the select list and join;
+        ``read`` turns a query into dicts (by default peewee's ``dicts()``).
+        A bad cursor is refused here, before any row is read.
         """
         query = shape(self.query) if shape else self.query
         after = _decode(self.cursor, self.keys) if self.cursor else None
+        return self._batches(query, after, size, read or (lambda q: list(q.dicts())))
+
+    def _batches(self, query, after, size: int, read: Callable):
         while True:
             batch = query if after is None else query.where(self._after(after))
-            rows = list(self._ordered(batch).limit(size).dicts())
+            rows = read(self._ordered(batch).limit(size))
             if rows:
                 yield rows
             if len(rows) < size:

@@ -4,14 +4,14 @@ import peewee as pw
 
 from api.db import db
 from api.models import Article, Event, Location
-from api.services import event_queries, hierarchy
+from api.services import event_queries, hierarchy, history
 from api.services.common import (
     apply,
     check_reference,
     get_or_404,
     raise_if,
 )
-from api.services.errors import Conflict
+from api.services.errors import Conflict, InvalidData
 from api.services.listing import Listing, key, parse_sort, to_datetime
 
 FIELDS = ("name", "kind", "country", "parent_id", "latitude", "longitude")
@@ -98,6 +98,7 @@ def create_location(data: dict) -> Location:
         location.touch()
         location.save()
         hierarchy.add(location)
+        history.record(location, "create")
     return location
 
 
@@ -111,11 +112,13 @@ def update_location(location_id: int, data: dict, precondition=None) -> Location
         if precondition:
             precondition(location)
         old_parent_id = location.parent_id
+        before = history.snapshot(location)
         apply(location, data, FIELDS)
         _validate(location, {})
         location.touch()
         location.save()
         hierarchy.move(location, old_parent_id)
+        history.record(location, "update", before)
     return location
 
 
@@ -143,14 +146,64 @@ def delete_location(location_id: int, force: bool = False, precondition=None):
                 "Remove the references first, or delete with force=true to "
                 "detach them."
             )
-        hierarchy.detach_children(location)
-        Location.update({Location.parent: None, **Location.touched()}).where(
-            Location.parent == location
-        ).execute()
-        Event.update({Event.location: None, **Event.touched()}).where(
-            Event.location == location
-        ).execute()
-        Article.update({Article.dateline_location: None, **Article.touched()}).where(
-            Article.dateline_location == location
-        ).execute()
+        detach(location)
+        before = history.snapshot(location)
         location.delete_instance()
+        history.record(location, "delete", before)
+
+
+def detach(location: Location) -> None:
+    """Remove every reference to ``location``, recording each change."""
+    hierarchy.detach_children(location)
+    for model, column in (
+        (Location, Location.parent),
+        (Event, Event.location),
+        (Article, Article.dateline_location),
+    ):
+        ids = [i for (i,) in model.select(model.id).where(column == location).tuples()]
+        if ids:
+            done = history.updating(model, ids)
+            model.update({column: None, **model.touched()}).where(
+                model.id.in_(ids)
+            ).execute()
+            done()
+
+
+def merge_location(duplicate_id: int, survivor_id: int, precondition=None) -> Location:
+    """Fold a duplicate place into the survivor: events, articles and places
+    inside it move there, and the duplicate's id redirects to the survivor."""
+    with db.atomic():
+        duplicate, survivor = get_location(duplicate_id), get_location(survivor_id)
+        if duplicate.id == survivor.id or hierarchy.is_inside(
+            survivor.id, duplicate.id
+        ):
+            raise InvalidData(
+                "A place can only merge into another place outside it.",
+                {"into": ["Name a place that is not this one or inside it."]},
+            )
+        if precondition:
+            precondition(duplicate)
+        for model, column in (
+            (Event, Event.location),
+            (Article, Article.dateline_location),
+        ):
+            ids = [
+                i for (i,) in model.select(model.id).where(column == duplicate).tuples()
+            ]
+            if ids:
+                done = history.updating(model, ids)
+                model.update({column: survivor.id, **model.touched()}).where(
+                    model.id.in_(ids)
+                ).execute()
+                done()
+        for child in list(Location.select().where(Location.parent == duplicate)):
+            before = history.snapshot(child)
+            child.parent = survivor.id
+            child.touch()
+            child.save()
+            hierarchy.move(child, duplicate.id)
+            history.record(child, "update", before)
+        before = history.snapshot(duplicate)
+        duplicate.delete_instance()
+        history.record(duplicate, "merge", before, merged_into=survivor.id)
+        return get_location(survivor.id)

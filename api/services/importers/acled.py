@@ -5,6 +5,8 @@ each pair to the closest CAMEO code (the original types stay in the record's
 source attributes). Actor kinds come from ACLED's inter codes.
 """
 
+from functools import lru_cache
+
 from api.services.importers.base import (
     Row,
     RowError,
@@ -68,32 +70,37 @@ PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "exact", "2": "near", "3": "admin1"}
 
 
-def _actor_country(name: str, fallback: str | None) -> str | None:
-    # ACLED names carry their country: "Rioters (Uganda)", "Police Forces of
-    # Kenya (2022-)"; take it when it resolves, else the event's country.
+@lru_cache(maxsize=50_000)
+def _actor_country(name: str) -> str | None:
+    # ACLED names carry their country: "Rioters (Uganda)", "Military Forces of
+    # Rwanda (1994-)". An actor abroad is not of the event's country.
+    candidates = []
     if name.endswith(")") and "(" in name:
-        inside = name[name.rindex("(") + 1 : -1]
+        candidates.append(name[name.rindex("(") + 1 : -1])
+    if " of " in name:
+        candidates.append(name.split(" of ", 1)[1].split(" (")[0])
+    for candidate in candidates:
         try:
-            found = country(inside, "actor1")
+            found = country(candidate.strip(), "actor1")
         except RowError:
             found = None
         if found:
             return found
-    return fallback
+    return None
 
 
-def _actor(name: str, kind: str, iso: str | None) -> dict:
+def _actor(name: str, kind: str) -> dict:
     return {
         "name": name,
         "kind": kind,
-        "country": _actor_country(name, iso),
+        "country": _actor_country(name),
         # ACLED's actor names are its identifiers.
         "source": SOURCE,
         "source_id": name[:100],
     }
 
 
-def _actors(cells: dict, iso: str | None) -> list[dict]:
+def _actors(cells: dict) -> list[dict]:
     links = []
     for side, role, assoc_role in (
         ("1", "initiator", "supporter"),
@@ -102,11 +109,11 @@ def _actors(cells: dict, iso: str | None) -> list[dict]:
         name = text(cells, f"actor{side}")
         if name:
             kind = ACTOR_KINDS.get(text(cells, f"inter{side}") or "", "other")
-            links.append({"role": role, "actor": _actor(name, kind, iso)})
+            links.append({"role": role, "actor": _actor(name, kind)})
         for other in (text(cells, f"assoc_actor_{side}") or "").split(";"):
             if other.strip():
                 links.append(
-                    {"role": assoc_role, "actor": _actor(other.strip(), "other", iso)}
+                    {"role": assoc_role, "actor": _actor(other.strip(), "other")}
                 )
     return links
 
@@ -158,7 +165,7 @@ def record(row: Row) -> dict:
         "geo_precision": choice(cells, "geo_precision", GEO_PRECISION),
         "fatalities": integer(cells, "fatalities"),
         "location": _place(cells, iso),
-        "actors": _actors(cells, iso),
+        "actors": _actors(cells),
         "sources": [],
         # The whole row: ACLED's own typology, sources, interaction codes...
         "source_attributes": dict(cells),

@@ -12,37 +12,56 @@ from reference.countries import to_alpha3
 class RowError(Exception):
     """A cell that cannot be read; the report names its line and field."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, line: int | None = None):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.line = line
 
 
 @dataclass
 class Row:
     line: int
     cells: dict[str, str]
+    # Set when the row cannot be read at all (bad encoding, wrong cell count).
+    error: RowError | None = None
 
 
 def open_text(path) -> io.TextIOWrapper:
     # utf-8-sig: spreadsheet exports often start with a byte-order mark.
-    return open(path, newline="", encoding="utf-8-sig", errors="strict")
+    # surrogateescape: a byte that is not UTF-8 is reported on its own row
+    # instead of stopping the whole file where the decoder first meets it.
+    return open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
+
+
+def _row_error(cells: dict, columns: int) -> RowError | None:
+    if None in cells or any(v is None for v in cells.values()):
+        found = len(cells) - (None in cells) - sum(v is None for v in cells.values())
+        found += len(cells.get(None) or [])
+        return RowError("_row", f"Expected {columns} columns, found {found}.")
+    for name, value in cells.items():
+        if any("\udc80" <= c <= "\udcff" for c in value):
+            return RowError(name, "Not UTF-8 text.")
+    return None
 
 
 def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
     """Rows one by one, with the line each starts on; memory stays flat."""
     with open_text(path) as handle:
-        reader = csv.DictReader(handle, fieldnames=fieldnames, delimiter=delimiter)
-        line = 1 if fieldnames is None else 0
+        reader = csv.DictReader(
+            handle, fieldnames=fieldnames, delimiter=delimiter, strict=True
+        )
+        header_lines = 0 if fieldnames is not None else 1
         while True:
-            start = reader.line_num + 1 if reader.line_num else line + 1
+            start = (reader.line_num or header_lines) + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
-            except (csv.Error, UnicodeDecodeError) as error:
-                raise RowError("_row", f"line {start}: unreadable ({error})") from error
-            yield Row(start, cells)
+            except csv.Error as error:
+                raise RowError("_row", f"Unreadable CSV: {error}.", start) from error
+            columns = len(reader.fieldnames or ())
+            yield Row(start, cells, _row_error(cells, columns))
 
 
 def text(cells: dict, name: str, required: bool = False) -> str | None:

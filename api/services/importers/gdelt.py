@@ -68,6 +68,9 @@ def _actor(cells: dict, side: str) -> dict | None:
         "name": name.title(),
         "kind": kind,
         "country": to_alpha3(home) if home else None,
+        # The actor code tells a state (CHN) from its opposition (CHNOPP).
+        "source": SOURCE,
+        "source_id": f"actor:{code}:{name}"[:100],
     }
 
 
@@ -123,12 +126,6 @@ def _article(cells: dict) -> dict | None:
 
 def record(row: Row) -> dict:
     cells = row.cells
-    if (
-        None in cells
-        or len(cells) != len(COLUMNS)
-        or any(v is None for v in cells.values())
-    ):
-        raise RowError("_row", f"Expected {len(COLUMNS)} tab-separated columns.")
     raw_date = text(cells, "SQLDATE", required=True)
     try:
         start = datetime.strptime(raw_date, "%Y%m%d").date()

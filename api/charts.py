@@ -1,0 +1,78 @@
+"""Event statistics drawn as a PNG chart, off-screen with matplotlib's Agg."""
+
+import io
+from collections import defaultdict
+
+# Groups drawn one by one; the others are summed into one "other" series.
+TOP_GROUPS = 8
+LABEL_KEYS = (
+    ("event_name", "event_code"),
+    ("actor_name", "actor_id"),
+    ("location_name", "location_id"),
+    ("country",),
+    ("role",),
+    ("source",),
+)
+
+
+def _label(bucket: dict) -> str:
+    parts = []
+    for keys in LABEL_KEYS:
+        if any(k in bucket for k in keys):
+            value = next((bucket[k] for k in keys if bucket.get(k) is not None), None)
+            parts.append("(none)" if value is None else str(value))
+    return " / ".join(parts) or "all events"
+
+
+def _series(stats: dict, measure: str) -> tuple[list, dict[str, list]]:
+    """Periods, and each drawn group's values over them, biggest groups first."""
+    periods = list(dict.fromkeys(b["period"] for b in stats["buckets"]))
+    values: dict[str, dict] = defaultdict(dict)
+    for bucket in stats["buckets"]:
+        values[_label(bucket)][bucket["period"]] = bucket[measure]
+    ranked = sorted(values, key=lambda label: -sum(values[label].values()))
+    series = {k: [values[k].get(p, 0) for p in periods] for k in ranked[:TOP_GROUPS]}
+    if len(ranked) > TOP_GROUPS:
+        series["other"] = [
+            sum(values[k].get(p, 0) for k in ranked[TOP_GROUPS:]) for p in periods
+        ]
+    return periods, series
+
+
+def png(stats: dict, measure: str) -> bytes:
+    """The chart of ``measure`` (events, fatalities, fatalities_unknown) as PNG."""
+    # Imported on the first chart, not at start-up: matplotlib takes a while.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 5.5), dpi=100, layout="constrained")
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.subplots()
+    periods, series = _series(stats, measure)
+    what = measure.replace("_", " ")
+    if not series:
+        axes.text(0.5, 0.5, "No events match.", ha="center", va="center")
+    elif stats["interval"] == "none":
+        axes.barh(list(series)[::-1], [v[0] for v in series.values()][::-1])
+        axes.set_xlabel(what)
+    else:
+        for label, values in series.items():
+            axes.plot(periods, values, marker="o", markersize=3, label=label)
+        axes.set_ylabel(f"{what} per {stats['interval']}")
+        axes.set_ylim(bottom=0)
+        if stats["group_by"]:
+            axes.legend(fontsize="small")
+    title = f"{what.capitalize()} per {stats['interval']}"
+    if stats["group_by"]:
+        title += " by " + ", ".join(stats["group_by"])
+    axes.set_title(title)
+    spread = stats["totals"]["imprecise_events"]
+    if spread:
+        figure.supxlabel(
+            f"Not drawn: {spread} event(s) dated only to a longer period than one "
+            f"{stats['interval']} (see imprecise in the JSON).",
+            fontsize="small",
+        )
+    out = io.BytesIO()
+    canvas.print_png(out)
+    return out.getvalue()

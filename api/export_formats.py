@@ -1,0 +1,257 @@
+"""What each kind of record looks like as a file: columns, records and points."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from operator import itemgetter
+
+import marshmallow as ma
+
+from api.writers import cell
+from schemas.actors import ActorSchema
+from schemas.articles import ArticleSchema
+from schemas.events import EventSchema
+from schemas.locations import LocationSchema
+
+LAST = ("created_at", "updated_at")
+SAME = "as in the JSON record"
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Adjacent CSV columns, each with its doc, and how a row fills them: a
+    value read at ``key`` (through ``convert``), or ``compute(row)`` for all."""
+
+    names: tuple[str, ...]
+    docs: tuple[str, ...]
+    key: str | None = None
+    convert: Callable | None = None
+    compute: Callable | None = None
+
+
+def column(name: str, doc: str, key: str | None = None, convert=None) -> Cells:
+    return Cells((name,), (doc,), key or name, convert)
+
+
+def compile_row(cells: list[Cells]) -> Callable[[dict], list]:
+    """A function from a row to its CSV values, reading plain values in one go.
+
+    It runs for every exported row: one itemgetter call takes every plain
+    value, and only the few converted or computed cells cost Python calls.
+    """
+    keys, converts, computes = [], [], []
+    for part in cells:
+        start = len(keys)
+        if part.compute:
+            keys += [keys[0] if keys else "id"] * len(part.names)
+            computes.append((start, start + len(part.names), part.compute))
+        else:
+            keys.append(part.key)
+            if part.convert:
+                converts.append((start, part.convert))
+    fetch = itemgetter(*keys)
+
+    def row(values: dict) -> list:
+        out = list(fetch(values))
+        for index, convert in converts:
+            out[index] = convert(out[index])
+        for start, end, compute in computes:
+            out[start:end] = compute(values)
+        return out
+
+    return row
+
+
+class Export:
+    """How one kind of record leaves as a file.
+
+    Its columns are the plain fields of the schema the JSON list uses, so the
+    files follow the JSON contract as fields are added to it.
+    """
+
+    def __init__(
+        self,
+        schema: type[ma.Schema],
+        *,
+        lists: tuple[str, ...] = (),
+        links: Callable[[dict], dict] | None = None,
+        csv_head: tuple = (),
+        point: Callable[[dict], tuple] | None = None,
+        example: dict | None = None,
+    ):
+        fields = schema().dump_fields
+        nested = ma.fields.List | ma.fields.Nested
+        self.schema = schema
+        self.columns = tuple(n for n, f in fields.items() if not isinstance(f, nested))
+        self.lists = lists
+        self.links = links
+        self.point = point
+        self.formats = ("json", "csv", "ndjson") + (("geojson",) if point else ())
+        cells = self._csv(csv_head, fields)
+        self.csv_header = [name for part in cells for name in part.names]
+        self.csv_docs = [
+            d for part in cells for d in zip(part.names, part.docs, strict=True)
+        ]
+        self.csv_row = compile_row(cells)
+        sample = {n: f.metadata.get("example") for n, f in fields.items()}
+        self.sample = {**sample, **(example or {})}
+
+    def record(self, row: dict) -> dict:
+        """The record as the JSON list has it."""
+        out = {name: row[name] for name in self.columns}
+        for name in self.lists:
+            out[name] = row[name]
+        if self.links:
+            out.update(self.links(row))
+        return out
+
+    def _csv(self, head: tuple[Cells, ...], fields: dict) -> list[Cells]:
+        named = {name for part in head for name in part.names}
+        rest = [n for n in (*self.columns, *self.lists) if n not in named]
+        first = [n for n in rest if n == "id"]
+        middle = [n for n in rest if n != "id" and n not in LAST]
+        last = [n for n in LAST if n in rest]
+        return [
+            *(_plain(n, fields[n]) for n in first),
+            *head,
+            *(_plain(n, fields[n]) for n in (*middle, *last)),
+        ]
+
+    def example(self, writer, *args) -> str:
+        """What ``writer`` makes of one sample record, for the OpenAPI examples."""
+        return b"".join(writer([[self.sample]], *args)).decode()
+
+    def feature_collection(self) -> dict:
+        point = {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["Point"]},
+                "coordinates": {
+                    "type": "array",
+                    "items": {"type": "number"},
+                    "description": "[longitude, latitude], WGS 84",
+                },
+            },
+        }
+        feature = {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["Feature"]},
+                "id": {"type": "integer"},
+                "geometry": {"anyOf": [point, {"type": "null"}]},
+                "properties": self.schema,
+            },
+        }
+        return {
+            "type": "object",
+            "description": "A GeoJSON FeatureCollection (RFC 7946): one Feature "
+            "per record, its properties the JSON record, its geometry the point "
+            "of its place, or null where the place has no coordinates.",
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": {"type": "array", "items": feature},
+            },
+        }
+
+
+def _plain(name: str, field: ma.fields.Field) -> Cells:
+    if isinstance(field, ma.fields.DateTime):
+        return column(name, SAME, convert=_iso)
+    if isinstance(field, ma.fields.List):
+        return column(name, SAME, convert=cell)
+    # None, str, numbers and dates: the csv module writes them as wanted.
+    return column(name, SAME)
+
+
+def _iso(value):
+    return value.isoformat() if value.__class__ is datetime else value
+
+
+def _actor_cells(row: dict) -> list:
+    links = row["actor_links"]
+    return [
+        cell([f"{name} [{role}]" for _, role, name in links]),
+        cell([actor_id for actor_id, _, _ in links]),
+        cell([role for _, role, _ in links]),
+    ]
+
+
+def _source_cells(row: dict) -> list:
+    links = row["source_links"]
+    return [cell([url for _, _, url in links]), cell([q for _, q, _ in links])]
+
+
+def _event_links(row: dict) -> dict:
+    return {
+        "actors": [{"actor_id": a, "role": r} for a, r, _ in row["actor_links"]],
+        "sources": [{"article_id": a, "quote": q} for a, q, _ in row["source_links"]],
+    }
+
+
+EVENT_CSV = (
+    column("event_code", "CAMEO code"),
+    column("event_name", "the code's name in the CAMEO codebook"),
+    column("summary", SAME),
+    column("date_start", "ISO 8601 date"),
+    column("date_end", "ISO 8601 date"),
+    column("date_precision", "day, week, month or year"),
+    column("location_id", SAME),
+    column("location_name", "name of the location"),
+    column("country", "the location's country (ISO alpha-3)", "location_country"),
+    column("latitude", "the location's latitude (WGS 84)", "location_latitude"),
+    column("longitude", "the location's longitude (WGS 84)", "location_longitude"),
+    column("geo_precision", SAME),
+    column("fatalities", "empty when unknown"),
+    Cells(
+        ("actors", "actor_ids", "roles"),
+        (
+            "each actor as `Name [role]`, in the event's order",
+            "their ids, in the same order",
+            "their roles, in the same order",
+        ),
+        compute=_actor_cells,
+    ),
+    Cells(
+        ("sources", "quotes"),
+        (
+            "URLs of the articles that report it",
+            "each source's quote, in the same order (empty where none)",
+        ),
+        compute=_source_cells,
+    ),
+)
+_STAMP = datetime(2020, 3, 9, 12, 0, tzinfo=UTC)
+EVENT_SAMPLE = {
+    "id": 7,
+    "event_code": "0871",
+    "event_name": "Declare truce, ceasefire",
+    "summary": "Russia and Turkey agree a ceasefire in Idlib from midnight.",
+    "date_start": date(2020, 3, 5),
+    "date_end": date(2020, 3, 5),
+    "location_id": 3,
+    "location_name": "Idlib Governorate",
+    "location_country": "SYR",
+    "location_latitude": 35.75,
+    "location_longitude": 36.75,
+    "geo_precision": "admin1",
+    "fatalities": 0,
+    "actor_links": [(1, "initiator", "Russia"), (2, "initiator", "Turkey")],
+    "source_links": [(1, "A joint document was adopted.", "https://example.org/1")],
+    "created_at": _STAMP,
+    "updated_at": _STAMP,
+}
+
+EVENTS = Export(
+    EventSchema,
+    links=_event_links,
+    csv_head=EVENT_CSV,
+    point=itemgetter("location_longitude", "location_latitude"),
+    example=EVENT_SAMPLE,
+)
+LOCATIONS = Export(
+    LocationSchema,
+    point=itemgetter("longitude", "latitude"),
+    example={"id": 3},
+)
+ACTORS = Export(ActorSchema, lists=("aliases",), example={"id": 1})
+ARTICLES = Export(ArticleSchema, example={"id": 1})

@@ -1,0 +1,187 @@
+"""Lists as CSV, NDJSON or GeoJSON: negotiation, streaming and their OpenAPI."""
+
+from functools import wraps
+
+from flask import current_app, request, stream_with_context
+
+from flask_smorest import abort
+
+import orjson
+
+from api import writers
+from api.db import db
+from api.export_formats import ACTORS, ARTICLES, EVENTS, LOCATIONS, Export
+from api.resources.blueprint import problem
+from api.services import exports
+from api.writers import cell
+
+__all__ = ["ACTORS", "ARTICLES", "EVENTS", "LOCATIONS", "exportable", "negotiate"]
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "ndjson": "application/x-ndjson",
+    "geojson": "application/geo+json",
+    "png": "image/png",
+}
+FORMAT_OF = {media: name for name, media in MEDIA_TYPES.items()}
+CONTENT_TYPES = {
+    **MEDIA_TYPES,
+    # RFC 4180's optional parameters: spreadsheets need not guess either.
+    "csv": "text/csv; charset=utf-8; header=present",
+}
+DEFAULT_BATCH_SIZE = 1000
+
+NOT_ACCEPTABLE = problem(
+    406,
+    "The Accept header names no format this list is offered in.",
+    "Accept lists none of: application/json, text/csv, application/x-ndjson.",
+)
+DISPOSITION = {
+    "Content-Disposition": {
+        "description": "On exports: `attachment` with a file name made from the "
+        'path, e.g. `attachment; filename="events.csv"`.',
+        "schema": {"type": "string"},
+    }
+}
+
+
+def negotiate(requested: str | None, offered: tuple[str, ...]) -> str:
+    """The format asked for by ``format=``, else by Accept, else JSON; 406 if none."""
+    if requested:
+        return requested
+    if not request.headers.get("Accept"):
+        return "json"
+    best = request.accept_mimetypes.best_match([MEDIA_TYPES[f] for f in offered])
+    if best is None:
+        abort(
+            406,
+            message="Accept lists none of: "
+            + ", ".join(MEDIA_TYPES[f] for f in offered)
+            + ". Or choose with the format parameter.",
+        )
+    return FORMAT_OF[best]
+
+
+def exportable(blp, export: Export):
+    """Let a list view answer in every format ``export`` offers, chosen per request.
+
+    The view stays as it is: it returns a Listing, which pages as JSON by
+    default, and is otherwise streamed whole, from its cursor on.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def view(*args, **kwargs):
+            filters = args[-1]
+            chosen = negotiate(filters.pop("format", None), export.formats)
+            if chosen == "json":
+                return func(*args, **kwargs)
+            _refuse_shaping(filters)
+            filters["cursor"] = filters.get("cursor") or ""
+            return stream(func(*args, **kwargs), export, chosen)
+
+        for name in reversed(export.formats[1:]):
+            view = blp.alt_response(200, **_document(export, name))(view)
+        return blp.alt_response(406, **NOT_ACCEPTABLE)(view)
+
+    return decorator
+
+
+def _refuse_shaping(filters: dict) -> None:
+    # An export is every matching record, each whole: saying so beats silently
+    # ignoring a parameter the client thought would apply.
+    errors = {
+        name: ["Applies to JSON only; exports carry every field of every record."]
+        for name in ("fields", "include")
+        if filters.get(name)
+    }
+    errors.update(
+        {
+            name: ["Exports stream the whole result; resume one with cursor."]
+            for name in ("page", "page_size")
+            if name in request.args
+        }
+    )
+    if errors:
+        abort(422, errors={"query": errors})
+
+
+def stream(listing, export: Export, name: str):
+    """A response that writes ``listing`` batch by batch as it is sent."""
+    size = current_app.config.get("DATELINE_EXPORT_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+
+    rows = exports.batches(listing, export.columns, size)
+
+    def batches():
+        # The stream outlives the view: hold a connection until the last batch,
+        # or until the client goes away and the server closes the generator.
+        db.connect(reuse_if_open=True)
+        try:
+            yield from rows
+        finally:
+            db.close()
+
+    if name == "csv":
+        chunks = writers.csv_chunks(batches(), export.csv_header, export.csv_row)
+    elif name == "ndjson":
+        chunks = writers.ndjson_chunks(batches(), export.record)
+    else:
+        chunks = writers.geojson_chunks(batches(), export.record, export.point)
+    return current_app.response_class(
+        stream_with_context(chunks),
+        content_type=CONTENT_TYPES[name],
+        headers={"Content-Disposition": attachment(name)},
+    )
+
+
+def attachment(extension: str, inline: bool = False) -> str:
+    """A Content-Disposition named after the path: actors-4-events.csv."""
+    stem = request.path.strip("/").replace("/", "-").replace(".", "-") or "export"
+    kind = "inline" if inline else "attachment"
+    return f'{kind}; filename="{stem}.{extension}"'
+
+
+def _document(export: Export, name: str) -> dict:
+    doc = {
+        "content_type": MEDIA_TYPES[name],
+        "description": "The list. With `format` or an Accept header other than "
+        "JSON: every matching record, streamed (not paged), as an attachment.",
+        "headers": DISPOSITION,
+    }
+    if name == "csv":
+        columns = "; ".join(f"`{c}`: {d}" for c, d in export.csv_docs)
+        doc["schema"] = {
+            "type": "string",
+            "description": "CSV (RFC 4180): UTF-8 without BOM, CRLF line ends, "
+            "a header row, quotes only where needed. An empty cell is null. A "
+            "cell holding several values separates them with `; ` (a `;` or "
+            f"`\\` inside a value is escaped with `\\`). Columns: {columns}.",
+        }
+        doc["example"] = export.example(
+            writers.csv_chunks, export.csv_header, export.csv_row
+        )
+    elif name == "ndjson":
+        doc["schema"] = {
+            "type": "string",
+            "description": "One JSON record per line, as in the JSON list.",
+        }
+        doc["example"] = export.example(writers.ndjson_chunks, export.record)
+    else:
+        doc["schema"] = export.feature_collection()
+        example = export.example(writers.geojson_chunks, export.record, export.point)
+        doc["example"] = orjson.loads(example)
+    return doc
+
+
+def table(rows: list[dict], columns: list[str]):
+    """A small table already in memory (statistics), as a CSV attachment."""
+
+    def values(row: dict) -> list:
+        return [cell(row.get(name)) for name in columns]
+
+    return current_app.response_class(
+        b"".join(writers.csv_chunks([rows], columns, values)),
+        content_type=CONTENT_TYPES["csv"],
+        headers={"Content-Disposition": attachment("csv")},
+    )

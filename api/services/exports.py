@@ -1,0 +1,154 @@
+"""Whole result sets as plain rows, a batch at a time, for streamed exports.
+
+An export is bound by per-row Python work, so rows are read from the cursor
+and decoded here rather than through peewee's per-value converters (which
+parse every SQLite timestamp with strptime), and each batch's links are asked
+for with one array parameter rather than a thousand placeholders.
+"""
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+
+import peewee as pw
+
+from api.db import is_sqlite
+from api.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+    Location,
+)
+from api.models.base import UTCDateTimeField
+from api.services import event_codes
+from api.services.listing import Listing
+
+
+def batches(
+    listing: Listing, columns: Sequence[str], size: int
+) -> Iterator[list[dict]]:
+    """The rows of ``listing`` in its order, as dicts keyed by column name.
+
+    Nothing is read until the batches are iterated; a bad cursor raises now.
+    Rows are read ``size`` at a time by keyset from the listing's cursor on:
+    memory stays flat whatever the number of rows. Events also carry their
+    place (``location_*``), code name and links (``actor_links``: actor id,
+    role, name; ``source_links``: article id, quote, URL); actors their aliases.
+    """
+    model = listing.query.model
+    names = list(dict.fromkeys([*columns, *(k.name for k in listing.keys)]))
+    selected = [model._meta.columns[name].alias(name) for name in names]
+    widen, attach = _EXTRAS.get(model, (None, None))
+
+    def shape(query):
+        query = query.select(*selected)
+        return widen(query) if widen else query
+
+    return _attached(listing.scan(size, shape, _read), attach)
+
+
+def _attached(scan, attach):
+    for rows in scan:
+        if attach:
+            attach(rows)
+        yield rows
+
+
+def _as_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _as_utc(value):
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def _decoder(node):
+    field = node.unwrap() if isinstance(node, pw.Node) else node
+    if isinstance(field, UTCDateTimeField):
+        return _as_utc
+    if isinstance(field, pw.DateField):
+        return _as_date
+    return None
+
+
+def _read(query: pw.ModelSelect) -> list[dict]:
+    """The rows of ``query`` as dicts, timestamps aware UTC as the models give."""
+    names = [getattr(node, "_alias", None) or node.name for node in query._returning]
+    decoders = [(i, d) for i, d in enumerate(map(_decoder, query._returning)) if d]
+    rows = []
+    for values in query.model._meta.database.execute(query):
+        values = list(values)
+        for index, decode in decoders:
+            if values[index] is not None:
+                values[index] = decode(values[index])
+        rows.append(dict(zip(names, values, strict=True)))
+    return rows
+
+
+def _among(column: pw.Field, ids: list[int]) -> pw.Expression:
+    """``column IN ids`` with one parameter, however many ids there are."""
+    if is_sqlite():
+        return column.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(ids)]))
+    return column == pw.fn.ANY(pw.Value(ids, unpack=False))
+
+
+def _with_place(query: pw.ModelSelect) -> pw.ModelSelect:
+    return query.select_extend(
+        Location.name.alias("location_name"),
+        Location.country.alias("location_country"),
+        Location.latitude.alias("location_latitude"),
+        Location.longitude.alias("location_longitude"),
+    ).join_from(Event, Location, pw.JOIN.LEFT_OUTER, on=(Event.location == Location.id))
+
+
+def _attach_event_links(rows: list[dict]) -> None:
+    by_id = {row["id"]: row for row in rows}
+    codebook = event_codes.codebook()
+    for row in rows:
+        row["actor_links"], row["source_links"] = [], []
+        row["event_name"] = codebook.get(row["event_code"], {}).get("name")
+    database = Event._meta.database
+    actors = (
+        EventActor.select(
+            EventActor.event, EventActor.actor, EventActor.role, Actor.name
+        )
+        .join(Actor, on=(EventActor.actor == Actor.id))
+        .where(_among(EventActor.event, list(by_id)))
+        .order_by(EventActor.event, EventActor.position, EventActor.id)
+    )
+    for event_id, actor_id, role, name in database.execute(actors):
+        by_id[event_id]["actor_links"].append((actor_id, role, name))
+    sources = (
+        EventSource.select(
+            EventSource.event, EventSource.article, EventSource.quote, Article.url
+        )
+        .join(Article, on=(EventSource.article == Article.id))
+        .where(_among(EventSource.event, list(by_id)))
+        .order_by(EventSource.event, EventSource.position, EventSource.id)
+    )
+    for event_id, article_id, quote, url in database.execute(sources):
+        by_id[event_id]["source_links"].append((article_id, quote, url))
+
+
+def _attach_aliases(rows: list[dict]) -> None:
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["aliases"] = []
+    aliases = (
+        ActorAlias.select(ActorAlias.actor, ActorAlias.name)
+        .where(_among(ActorAlias.actor, list(by_id)))
+        .order_by(ActorAlias.id)
+    )
+    for actor_id, name in Actor._meta.database.execute(aliases):
+        by_id[actor_id]["aliases"].append(name)
+
+
+_EXTRAS = {
+    Event: (_with_place, _attach_event_links),
+    Actor: (None, _attach_aliases),
+}

@@ -1,0 +1,178 @@
+"""History: a revision for every change of a record, and the change feed over all.
+
+Each revision holds the record as it is after the change (``data``, None once
+deleted) and the fields the change touched (``changes``). Revision ids grow
+in commit order: writers hold a lock from their first revision to their
+commit (SQLite has one writer at a time anyway), so a feed reader that asks
+for everything after the last id it saw never misses a change.
+"""
+
+from collections.abc import Iterable
+
+import peewee as pw
+
+from api.db import db
+from api.models import Actor, Article, Event, Location, Revision
+from api.models.base import current_author, utcnow
+from api.services.errors import InvalidFilter, NotFound
+
+TYPES = {"article": Article, "actor": Actor, "location": Location, "event": Event}
+KIND_OF = {model: kind for kind, model in TYPES.items()}
+# Internal columns: derived for search or re-imports, not part of the record.
+HIDDEN = {"search_name", "source_hash"}
+# A constant the serialising lock is known by on PostgreSQL.
+FEED_LOCK = 7_417_001
+
+
+def snapshot(record) -> dict:
+    """The record as a plain dict with the API's field names (links loaded)."""
+    data = {}
+    for field in type(record)._meta.sorted_fields:
+        if field.name in HIDDEN:
+            continue
+        name = (
+            f"{field.name}_id" if isinstance(field, pw.ForeignKeyField) else field.name
+        )
+        data[name] = record.__data__.get(field.name)
+    if isinstance(record, Actor):
+        data["aliases"] = list(getattr(record, "aliases", []))
+    if isinstance(record, Event):
+        data["actors"] = [dict(a) for a in getattr(record, "actors", [])]
+        data["sources"] = [dict(s) for s in getattr(record, "sources", [])]
+        for link in data["actors"] + data["sources"]:
+            link.pop("actor", None)
+            link.pop("article", None)
+    return data
+
+
+def _comparable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _changes(before: dict | None, after: dict | None) -> dict:
+    before, after = before or {}, after or {}
+    changed = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if _comparable(old) != _comparable(new):
+            changed[name] = [old, new]
+    return changed
+
+
+def _serialise_writers() -> None:
+    database = db.obj
+    if isinstance(database, pw.PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (FEED_LOCK,))
+
+
+def record(record, action: str, before: dict | None = None, merged_into=None):
+    """Store a revision of ``record`` (a model instance, links loaded)."""
+    after = None if action in ("delete", "merge") else snapshot(record)
+    record_many(
+        [(KIND_OF[type(record)], record.id, action, before, after, merged_into)]
+    )
+
+
+def record_many(rows: Iterable[tuple]) -> None:
+    """Store revisions: (kind, id, action, before, after, merged_into) each."""
+    rows = list(rows)
+    if not rows:
+        return
+    _serialise_writers()
+    now, author = utcnow(), current_author.get()
+    entries = [
+        {
+            "record_type": kind,
+            "record_id": record_id,
+            "action": action,
+            "at": now,
+            "by": author,
+            "changes": _changes(before, after) if action != "merge" else None,
+            "data": after,
+            "merged_into": merged_into,
+        }
+        for kind, record_id, action, before, after, merged_into in rows
+    ]
+    for start in range(0, len(entries), 500):
+        Revision.insert_many(entries[start : start + 500]).execute()
+
+
+def history(kind: str, record_id: int) -> list[Revision]:
+    revisions = list(
+        Revision.select()
+        .where((Revision.record_type == kind) & (Revision.record_id == record_id))
+        .order_by(Revision.id)
+    )
+    if not revisions:
+        raise NotFound(kind.capitalize(), record_id)
+    return revisions
+
+
+def tombstone(kind: str, record_id: int) -> Revision | None:
+    """The revision that deleted or merged away a record, if it is gone."""
+    last = (
+        Revision.select()
+        .where((Revision.record_type == kind) & (Revision.record_id == record_id))
+        .order_by(Revision.id.desc())
+        .first()
+    )
+    return last if last is not None and last.action in ("delete", "merge") else None
+
+
+def tombstone_for(error: NotFound) -> Revision | None:
+    """The tombstone behind a NotFound for a record that once existed."""
+    kind = str(error.record).lower()
+    if kind not in TYPES or not isinstance(error.record_id, int):
+        return None
+    return tombstone(kind, error.record_id)
+
+
+def changes_after(after: int, limit: int, kinds: list[str] | None = None):
+    query = Revision.select().where(Revision.id > after)
+    if kinds:
+        query = query.where(Revision.record_type.in_(kinds))
+    return list(query.order_by(Revision.id).limit(limit))
+
+
+def parse_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    if cursor.isascii() and cursor.isdigit() and int(cursor) < 2**63:
+        return int(cursor)
+    raise InvalidFilter(
+        "Invalid cursor.", {"after": ["Use the cursor of a previous page, or 0."]}
+    )
+
+
+def load(model, ids: Iterable[int]) -> list:
+    """Records with their links, as snapshots need them."""
+    from api.services.actors import attach_aliases
+    from api.services.event_queries import attach
+
+    records = list(model.select().where(model.id.in_(list(ids))).order_by(model.id))
+    if records and model is Event:
+        attach(records)
+    if records and model is Actor:
+        attach_aliases(records)
+    return records
+
+
+def record_created(model, ids: Iterable[int]) -> None:
+    record_many(
+        (KIND_OF[model], r.id, "create", None, snapshot(r), None)
+        for r in load(model, ids)
+    )
+
+
+def updating(model, ids: Iterable[int]):
+    """Snapshots before a bulk change; call the result after it to record it."""
+    ids = list(ids)
+    before = {r.id: snapshot(r) for r in load(model, ids)}
+
+    def done():
+        record_many(
+            (KIND_OF[model], r.id, "update", before.get(r.id), snapshot(r), None)
+            for r in load(model, ids)
+        )
+
+    return done
