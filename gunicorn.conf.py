@@ -29,6 +29,14 @@ def on_starting(server):
     os.makedirs(metrics_dir, exist_ok=True)
 
 
+def post_worker_init(worker):
+    # A sync worker is "silent" while it streams, and is killed after `timeout`
+    # seconds, cutting a long export short: exports beat this heartbeat per batch.
+    from api import exports
+
+    exports.heartbeat = worker.notify
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

@@ -6,6 +6,7 @@ import peewee as pw
 
 from flask import Flask, redirect, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from flask_cors import CORS
 from flask_swagger_ui import get_swaggerui_blueprint
@@ -25,6 +26,13 @@ from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
 from api.services.history import tombstone_for
 
 log = logging.getLogger("dateline")
+
+
+class BoundedInt(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
 
 # Database errors that pass: a lock held too long, a connection lost or refused.
 TRANSIENT = ("locked", "busy", "connect", "connection", "timeout", "terminat", "closed")
@@ -73,6 +81,8 @@ def create_app(config: dict | None = None) -> Flask:
     # Order matters: request ids first, then the database, how often a caller
     # may call (failed attempts count), who is calling, then what they sent.
     init_observability(app)
+    # Ids in paths are 32-bit like the columns they name; larger ones are 404s.
+    app.url_map.converters["int"] = BoundedInt
     init_db(app)
     init_limits(app)
     init_auth(app)
@@ -104,25 +114,36 @@ def _register_error_handlers(app: Flask):
     @app.errorhandler(NotFound)
     def _not_found(error):
         gone = tombstone_for(error)
-        if gone is not None and gone.merged_into is not None:
-            # A merged record lives on as another: send the client there.
-            parts = request.path.split("/")
-            parts[parts.index(str(gone.record_id))] = str(gone.merged_into)
-            target = "/".join(parts)
-            return problem_response(
-                308,
-                f"Merged into {error.record} {gone.merged_into}.",
-                headers={"Location": target},
-            )
-        if gone is not None:
-            # Still a 404, as clients expect of a deleted record; the tombstone
-            # (who and when) is in its history and in the change feed.
+        if gone is None:
+            return problem_response(404, error.message)
+        segments = request.path.split("/")
+        here = str(gone.record_id) in segments
+        if gone.merged_into is not None:
+            if here and request.method in ("GET", "HEAD"):
+                # A merged record lives on as another: send readers there.
+                segments[segments.index(str(gone.record_id))] = str(gone.merged_into)
+                target = "/".join(segments)
+                if request.query_string:
+                    target += "?" + request.query_string.decode()
+                return problem_response(
+                    308,
+                    f"Merged into {error.record} {gone.merged_into}.",
+                    headers={"Location": target},
+                )
+            # A write is not redirected: it was meant for the record that is gone.
             return problem_response(
                 404,
-                f"{error.record} {gone.record_id} was deleted at "
-                f"{gone.at.isoformat()}; see {request.path.rstrip('/')}/history.",
+                f"{error.record} {gone.record_id} was merged into "
+                f"{error.record.lower()} {gone.merged_into}.",
             )
-        return problem_response(404, error.message)
+        # Still a 404, as clients expect of a deleted record; the tombstone (who
+        # and when) is in its history and in the change feed.
+        history_path = f"/{gone.record_type}s/{gone.record_id}/history"
+        return problem_response(
+            404,
+            f"{error.record} {gone.record_id} was deleted at "
+            f"{gone.at.isoformat()}; see {history_path}.",
+        )
 
     @app.errorhandler(Conflict)
     def _conflict(error):
@@ -160,6 +181,11 @@ def _register_error_handlers(app: Flask):
             "The database is busy or unreachable; retry shortly.",
             headers={"Retry-After": "1"},
         )
+
+    @app.errorhandler(OverflowError)
+    def _overflow(error):
+        log.warning("overflow: %s", error)
+        return problem_response(422, "A number is too large for its field.")
 
     @app.errorhandler(pw.DataError)
     def _out_of_range(error):

@@ -51,7 +51,10 @@ def authenticate():
     g.api_key = None
     current_author.set(None)
     needed = required_scope()
-    if needed is None and request.blueprint in OPEN_BLUEPRINTS:
+    # Unrouted requests (404, 405) and open endpoints answer without a key.
+    if request.endpoint is None or (
+        needed is None and request.blueprint in OPEN_BLUEPRINTS
+    ):
         return
     token = _bearer_token()
     if token is not None:

@@ -44,6 +44,7 @@ def png(stats: dict, measure: str) -> bytes:
     # Imported on the first chart, not at start-up: matplotlib takes a while.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(10, 5.5), dpi=100, layout="constrained")
     canvas = FigureCanvasAgg(figure)
@@ -59,18 +60,25 @@ def png(stats: dict, measure: str) -> bytes:
         for label, values in series.items():
             axes.plot(periods, values, marker="o", markersize=3, label=label)
         axes.set_ylabel(f"{what} per {stats['interval']}")
-        axes.set_ylim(bottom=0)
+        axes.set_ylim(bottom=0, top=max(1, *(max(v) for v in series.values())) * 1.05)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         if stats["group_by"]:
             axes.legend(fontsize="small")
     title = f"{what.capitalize()} per {stats['interval']}"
     if stats["group_by"]:
         title += " by " + ", ".join(stats["group_by"])
     axes.set_title(title)
-    spread = stats["totals"]["imprecise_events"]
+    spread = stats["imprecise"]
     if spread:
+        count = sum(b["events"] for b in spread)
+        amount = (
+            ""
+            if measure == "events"
+            else f" ({sum(b[measure] for b in spread)} {what})"
+        )
         figure.supxlabel(
-            f"Not drawn: {spread} event(s) dated only to a longer period than one "
-            f"{stats['interval']} (see imprecise in the JSON).",
+            f"Not drawn: {count} event(s){amount} dated only to a span longer than "
+            f"one {stats['interval']}: see imprecise in the JSON or CSV.",
             fontsize="small",
         )
     out = io.BytesIO()

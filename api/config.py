@@ -33,6 +33,7 @@ class Config:
         self.DATELINE_CORS_ORIGINS = env.list("DATELINE_CORS_ORIGINS", ["*"])
         self.DATELINE_TRUSTED_PROXIES = env.int("DATELINE_TRUSTED_PROXIES", 0)
         self.DATELINE_LOG_LEVEL = env.str("DATELINE_LOG_LEVEL", "INFO")
+        self.DATELINE_EXPORT_BATCH_SIZE = env.int("DATELINE_EXPORT_BATCH_SIZE", 1000)
 
         self.API_TITLE = "Dateline"
         self.API_VERSION = "1.0.0"

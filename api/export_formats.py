@@ -170,21 +170,23 @@ def _iso(value):
 def _actor_cells(row: dict) -> list:
     links = row["actor_links"]
     return [
-        cell([f"{name} [{role}]" for _, role, name in links]),
-        cell([actor_id for actor_id, _, _ in links]),
-        cell([role for _, role, _ in links]),
+        cell([f"{name} [{role}]" for _, _, role, name in links]),
+        cell([link[1] for link in links]),
+        cell([link[2] for link in links]),
     ]
 
 
 def _source_cells(row: dict) -> list:
     links = row["source_links"]
-    return [cell([url for _, _, url in links]), cell([q for _, q, _ in links])]
+    return [cell([link[3] for link in links]), cell([link[2] for link in links])]
 
 
 def _event_links(row: dict) -> dict:
     return {
-        "actors": [{"actor_id": a, "role": r} for a, r, _ in row["actor_links"]],
-        "sources": [{"article_id": a, "quote": q} for a, q, _ in row["source_links"]],
+        "actors": [{"actor_id": a, "role": r} for _, a, r, _ in row["actor_links"]],
+        "sources": [
+            {"article_id": a, "quote": q} for _, a, q, _ in row["source_links"]
+        ],
     }
 
 
@@ -235,8 +237,8 @@ EVENT_SAMPLE = {
     "location_longitude": 36.75,
     "geo_precision": "admin1",
     "fatalities": 0,
-    "actor_links": [(1, "initiator", "Russia"), (2, "initiator", "Turkey")],
-    "source_links": [(1, "A joint document was adopted.", "https://example.org/1")],
+    "actor_links": [(7, 1, "initiator", "Russia"), (7, 2, "initiator", "Turkey")],
+    "source_links": [(7, 1, "A joint document was adopted.", "https://example.org/1")],
     "created_at": _STAMP,
     "updated_at": _STAMP,
 }

@@ -14,16 +14,11 @@ from api.export_formats import ACTORS, ARTICLES, EVENTS, LOCATIONS, Export
 from api.resources.blueprint import problem
 from api.services import exports
 from api.writers import cell
+from schemas.query import MEDIA_TYPES as LIST_MEDIA_TYPES
 
 __all__ = ["ACTORS", "ARTICLES", "EVENTS", "LOCATIONS", "exportable", "negotiate"]
 
-MEDIA_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv",
-    "ndjson": "application/x-ndjson",
-    "geojson": "application/geo+json",
-    "png": "image/png",
-}
+MEDIA_TYPES = {**LIST_MEDIA_TYPES, "png": "image/png"}
 FORMAT_OF = {media: name for name, media in MEDIA_TYPES.items()}
 CONTENT_TYPES = {
     **MEDIA_TYPES,
@@ -31,6 +26,12 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8; header=present",
 }
 DEFAULT_BATCH_SIZE = 1000
+
+
+def heartbeat() -> None:
+    """Called after each exported batch; gunicorn.conf.py points it at the
+    worker's notify, so a stream that makes progress is never taken for hung."""
+
 
 NOT_ACCEPTABLE = problem(
     406,
@@ -118,7 +119,9 @@ def stream(listing, export: Export, name: str):
         # or until the client goes away and the server closes the generator.
         db.connect(reuse_if_open=True)
         try:
-            yield from rows
+            for batch in rows:
+                yield batch
+                heartbeat()
         finally:
             db.close()
 
@@ -137,7 +140,8 @@ def stream(listing, export: Export, name: str):
 
 def attachment(extension: str, inline: bool = False) -> str:
     """A Content-Disposition named after the path: actors-4-events.csv."""
-    stem = request.path.strip("/").replace("/", "-").replace(".", "-") or "export"
+    path = request.path.strip("/").removesuffix("." + extension)
+    stem = path.replace("/", "-").replace(".", "-") or "export"
     kind = "inline" if inline else "attachment"
     return f'{kind}; filename="{stem}.{extension}"'
 

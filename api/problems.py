@@ -151,6 +151,24 @@ class Api(flask_smorest.Api):
             lazy=True,
         )
 
+    def _register_pagination_header(self):
+        # A JSON object in one header: described, not parsed as a header object.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "JSON. Page numbers: total (exact up to 10,000; "
+                "total_is_exact says whether it is), total_pages, first_page, "
+                "last_page, page, previous_page, next_page. Cursor scans: "
+                "page_size and next_cursor (null at the end).",
+                "schema": {
+                    "type": "string",
+                    "example": '{"total": 15, "total_pages": 1, "first_page": 1, '
+                    '"last_page": 1, "page": 1, "total_is_exact": true}',
+                },
+            },
+            lazy=True,
+        )
+
     def _register_etag_headers(self):
         # flask-smorest marks If-Match required; here it is optional by default.
         self.spec.components.parameter(

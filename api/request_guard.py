@@ -6,6 +6,8 @@ from flask import Flask, current_app, request
 
 from flask_smorest import abort
 
+from schemas.common import unstorable
+
 PAGINATION_PARAMS = frozenset({"page", "page_size"})
 
 
@@ -50,12 +52,15 @@ def check_request():
                 415,
                 message="Send the body as JSON with Content-Type: application/json.",
             )
-    with_nul = sorted(k for k, v in request.args.items(multi=True) if "\x00" in v)
+    with_nul = sorted(k for k, v in request.args.items(multi=True) if unstorable(v))
     if with_nul:
         abort(
             422,
             errors={
-                "query": {k: ["Must not contain NUL characters."] for k in with_nul}
+                "query": {
+                    k: ["Must be Unicode text without NUL characters."]
+                    for k in with_nul
+                }
             },
         )
     unknown = sorted(set(request.args) - allowed)

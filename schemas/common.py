@@ -37,9 +37,20 @@ class ProblemSchema(ma.Schema):
     )
 
 
+def unstorable(text: str) -> bool:
+    """NUL characters, or lone surrogates (not Unicode): no database stores them."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _nul_paths(value, path=()):
     if isinstance(value, str):
-        if "\x00" in value:
+        if unstorable(value):
             yield path
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -50,7 +61,7 @@ def _nul_paths(value, path=()):
 
 
 class InputSchema(ma.Schema):
-    """A request body; text with NUL characters is refused (PostgreSQL rejects it)."""
+    """A request body; text no database can store (NUL, lone surrogates) is refused."""
 
     @ma.pre_load
     def _refuse_nul(self, data, **_kwargs):
@@ -59,7 +70,9 @@ class InputSchema(ma.Schema):
             node = errors
             for step in path[:-1]:
                 node = node.setdefault(step, {})
-            node[path[-1] if path else "_schema"] = ["Must not contain NUL characters."]
+            node[path[-1] if path else "_schema"] = [
+                "Must be Unicode text without NUL characters."
+            ]
         if errors:
             raise ma.ValidationError(errors)
         return data
@@ -67,6 +80,12 @@ class InputSchema(ma.Schema):
 
 class RecordSchema(ma.Schema):
     """Output fields every record has; the server owns them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only id is always there: a sparse fieldset (fields=) leaves out the rest.
+        for name, field in self.fields.items():
+            field.required = name == "id"
 
     id = ma.fields.Integer(dump_only=True, required=True, metadata={"example": 1})
     created_at = ma.fields.AwareDateTime(

@@ -98,6 +98,10 @@ class LocationQueryArgsSchema(ma.Schema):
     format = format_field(("json", "csv", "ndjson", "geojson"))
 
 
+class LocationChildrenArgsSchema(ma.Schema):
+    format = format_field(("json", "csv", "ndjson", "geojson"))
+
+
 class LocationWithAncestorsSchema(LocationSchema):
     """A location with its enclosing places, nearest first."""
 

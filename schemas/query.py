@@ -127,6 +127,14 @@ CURSOR = ma.fields.String(
 )
 
 
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "ndjson": "application/x-ndjson",
+    "geojson": "application/geo+json",
+}
+
+
 def format_field(formats: tuple[str, ...]) -> ma.fields.String:
     """``format=csv``: the list in another format; overrides the Accept header."""
     return ma.fields.String(
@@ -134,9 +142,10 @@ def format_field(formats: tuple[str, ...]) -> ma.fields.String:
         metadata={
             "description": "Answer in this format instead of JSON: "
             + ", ".join(formats)
-            + ". The Accept header chooses too (text/csv, application/x-ndjson, "
-            "application/geo+json); this parameter wins over it. Formats other "
-            "than JSON carry every matching record, streamed, not a page.",
+            + ". The Accept header chooses too ("
+            + ", ".join(MEDIA_TYPES[f] for f in formats[1:])
+            + "); this parameter wins over it. Formats other than JSON carry "
+            "every matching record, streamed, not a page.",
             "example": formats[1],
         },
     )

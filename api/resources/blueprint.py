@@ -13,6 +13,7 @@ from webargs.multidictproxy import MultiDictProxy
 from api.pagination import pagination_headers
 from api.problems import PROBLEM_MIMETYPE
 from api.problems import problem as problem_body
+from api.services.listing import COUNT_LIMIT
 from schemas.common import ProblemSchema
 
 
@@ -51,9 +52,14 @@ class Blueprint(flask_smorest.Blueprint):
         headers = dict(headers or {})
         listing = getattr(page_params, "listing", None)
         if listing is None or listing.cursor is None:
+            exact = page_params.item_count <= COUNT_LIMIT
+            page_params.item_count = min(page_params.item_count, COUNT_LIMIT)
             result, headers = super()._set_pagination_metadata(
                 page_params, result, headers
             )
+            metadata = json.loads(headers[self.PAGINATION_HEADER_NAME])
+            metadata["total_is_exact"] = exact
+            headers[self.PAGINATION_HEADER_NAME] = json.dumps(metadata)
         else:
             headers[self.PAGINATION_HEADER_NAME] = json.dumps(
                 {"page_size": page_params.page_size, "next_cursor": listing.next_cursor}

@@ -11,6 +11,7 @@ from schemas.common import DeleteArgsSchema
 from schemas.events import EventQueryArgsSchema, EventSchema
 from schemas.history import MergeSchema
 from schemas.locations import (
+    LocationChildrenArgsSchema,
     LocationPatchSchema,
     LocationQueryArgsSchema,
     LocationSchema,
@@ -101,13 +102,15 @@ class LocationById(MethodView):
 @blp.route("/<int:location_id>/children")
 class LocationChildren(MethodView):
     @blp.etag
+    @blp.arguments(LocationChildrenArgsSchema, location="query")
     @blp.response(200, LocationSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
-    def get(self, location_id):
+    @exportable(blp, LOCATIONS)
+    def get(self, args, location_id):
         """List the locations directly inside a location"""
         locations.get_location(location_id)
-        return locations.list_locations(parent_id=location_id)
+        return locations.list_locations(parent_id=location_id, **args)
 
 
 @blp.route("/<int:location_id>/ancestors")

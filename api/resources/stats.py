@@ -63,17 +63,25 @@ EXAMPLE = {
         }
     ],
 }
+DESCRIPTION = (
+    "The buckets (JSON, the default), the same as a table (CSV), or drawn "
+    "(PNG: one line per group, the 8 largest and the sum of the others)."
+)
+CHART = "The chart: one line per group, the 8 largest and the sum of the others."
 PNG = {
     "content_type": "image/png",
     "schema": {"type": "string", "contentMediaType": "image/png"},
-    "description": "The chart: one line per group (the 8 largest, then other).",
+    "description": DESCRIPTION,
 }
 CSV = {
     "content_type": "text/csv",
-    "schema": {"type": "string"},
-    "description": "The buckets as a table, then the imprecise ones: period, "
-    "last_period, imprecise (true/false), the group columns, events, fatalities, "
-    "fatalities_unknown.",
+    "schema": {
+        "type": "string",
+        "description": "The buckets as a table, then the imprecise ones: period, "
+        "last_period, imprecise (true/false), the group columns, events, "
+        "fatalities, fatalities_unknown.",
+    },
+    "description": DESCRIPTION,
     "example": "period,last_period,imprecise,event_code,event_name,events,"
     "fatalities,fatalities_unknown\r\n2020-02-24,2020-02-24,false,19,Fight,2,34,0\r\n",
 }
@@ -107,7 +115,7 @@ def _png(result: dict, measure: str):
 class EventStats(MethodView):
     @blp.etag
     @blp.arguments(EventStatsArgsSchema, location="query")
-    @blp.response(200, EventStatsSchema, example=EXAMPLE)
+    @blp.response(200, EventStatsSchema, example=EXAMPLE, description=DESCRIPTION)
     @blp.alt_response(200, **CSV)
     @blp.alt_response(200, **PNG)
     @blp.alt_response(406, **NOT_ACCEPTABLE)
@@ -126,7 +134,7 @@ class EventStats(MethodView):
 class EventStatsChart(MethodView):
     @blp.etag
     @blp.arguments(EventStatsChartArgsSchema, location="query")
-    @blp.response(200, **PNG)
+    @blp.response(200, **{**PNG, "description": CHART})
     @blp.doc(operationId="getEventStatsChart")
     def get(self, args):
         """Chart events or fatalities per period and group"""

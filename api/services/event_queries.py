@@ -1,6 +1,7 @@
 """The analyst's query language over events: filters, sorting, embedding."""
 
 import math
+from datetime import timedelta
 
 import peewee as pw
 
@@ -101,7 +102,10 @@ def _actor_links(actor, actor_id, role, actor_kind, actor_country) -> pw.ModelSe
     """Events with one actor link that meets every actor-side condition at once."""
     links = EventActor.select(EventActor.event)
     if actor:
-        links = links.where(EventActor.actor.in_(matching_actor_ids(actor)))
+        # Resolved first: planners cannot guess how few actors a name matches,
+        # and plan the link lookup as if it were thousands.
+        ids = [i for (i,) in matching_actor_ids(actor).tuples()]
+        links = links.where(EventActor.actor.in_(ids))
     if actor_id:
         links = links.where(EventActor.actor.in_(actor_id))
     if role:
@@ -116,6 +120,14 @@ def _actor_links(actor, actor_id, role, actor_kind, actor_country) -> pw.ModelSe
     return links
 
 
+def longest_span() -> int:
+    """Days between date_start and date_end of the longest event (indexed)."""
+    value = Event._meta.database.execute_sql(
+        "SELECT MAX(span_days) FROM event"
+    ).fetchone()[0]
+    return int(value or 0)
+
+
 def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
     """Apply every filter given in ``f`` (the names of GET /events parameters)."""
     if f.get("event_code"):
@@ -123,6 +135,10 @@ def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
     # Overlap: an event known only to a month matches any day of that month.
     if f.get("date_from") is not None:
         query = query.where(Event.date_end >= f["date_from"])
+        # The same bound on date_start, from the longest span stored, lets the
+        # date_start index narrow both sides of the window.
+        widest = timedelta(days=longest_span())
+        query = query.where(Event.date_start >= f["date_from"] - widest)
     if f.get("date_to") is not None:
         query = query.where(Event.date_start <= f["date_to"])
     if f.get("date_precision"):
@@ -139,8 +155,10 @@ def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
         placed = Location.select(Location.id).where(Location.country.in_(f["country"]))
         query = query.where(Event.location.in_(placed))
     if f.get("bbox"):
+        # Resolved first, like `near`: the place list is small and exact, and a
+        # subquery's estimate would send planners to fetch and sort every match.
         boxed = Location.select(Location.id).where(bbox_condition(f["bbox"]))
-        query = query.where(Event.location.in_(boxed))
+        query = query.where(Event.location.in_([i for (i,) in boxed.tuples()]))
     if f.get("near"):
         query = query.where(Event.location.in_(_near_location_ids(f["near"])))
     actor_side = [

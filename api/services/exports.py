@@ -3,12 +3,17 @@
 An export is bound by per-row Python work, so rows are read from the cursor
 and decoded here rather than through peewee's per-value converters (which
 parse every SQLite timestamp with strptime), and each batch's links are asked
-for with one array parameter rather than a thousand placeholders.
+for with one array parameter rather than a thousand placeholders. Values
+come as every writer outputs them: a date is a date or its ISO text (as
+SQLite stores it), a timestamp aware UTC or its ISO 8601 text with +00:00.
 """
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC
+from functools import cache
+from itertools import groupby
+from operator import itemgetter
 
 import peewee as pw
 
@@ -35,8 +40,9 @@ def batches(
     Nothing is read until the batches are iterated; a bad cursor raises now.
     Rows are read ``size`` at a time by keyset from the listing's cursor on:
     memory stays flat whatever the number of rows. Events also carry their
-    place (``location_*``), code name and links (``actor_links``: actor id,
-    role, name; ``source_links``: article id, quote, URL); actors their aliases.
+    place (``location_*``), code name and links (``actor_links``: event id,
+    actor id, role, name; ``source_links``: event id, article id, quote, URL);
+    actors their aliases.
     """
     model = listing.query.model
     names = list(dict.fromkeys([*columns, *(k.name for k in listing.keys)]))
@@ -57,23 +63,18 @@ def _attached(scan, attach):
         yield rows
 
 
-def _as_date(value):
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 def _as_utc(value):
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+    if value.__class__ is str:
+        # UTCDateTimeField keeps naive UTC as "YYYY-MM-DD HH:MM:SS[.ffffff]";
+        # rewritten, it is exactly isoformat() of the aware value, at a tenth
+        # of the cost of parsing it (a quarter of reading a row, otherwise).
+        return value.replace(" ", "T", 1) + "+00:00"
     return value.replace(tzinfo=UTC)
 
 
 def _decoder(node):
     field = node.unwrap() if isinstance(node, pw.Node) else node
-    if isinstance(field, UTCDateTimeField):
-        return _as_utc
-    if isinstance(field, pw.DateField):
-        return _as_date
-    return None
+    return _as_utc if isinstance(field, UTCDateTimeField) else None
 
 
 def _read(query: pw.ModelSelect) -> list[dict]:
@@ -108,10 +109,10 @@ def _with_place(query: pw.ModelSelect) -> pw.ModelSelect:
 
 def _attach_event_links(rows: list[dict]) -> None:
     by_id = {row["id"]: row for row in rows}
-    codebook = event_codes.codebook()
+    names = _code_names()
     for row in rows:
-        row["actor_links"], row["source_links"] = [], []
-        row["event_name"] = codebook.get(row["event_code"], {}).get("name")
+        row["event_name"] = names.get(row["event_code"])
+        row["actor_links"] = row["source_links"] = ()
     database = Event._meta.database
     actors = (
         EventActor.select(
@@ -121,8 +122,7 @@ def _attach_event_links(rows: list[dict]) -> None:
         .where(_among(EventActor.event, list(by_id)))
         .order_by(EventActor.event, EventActor.position, EventActor.id)
     )
-    for event_id, actor_id, role, name in database.execute(actors):
-        by_id[event_id]["actor_links"].append((actor_id, role, name))
+    _group(by_id, "actor_links", database.execute(actors))
     sources = (
         EventSource.select(
             EventSource.event, EventSource.article, EventSource.quote, Article.url
@@ -131,8 +131,18 @@ def _attach_event_links(rows: list[dict]) -> None:
         .where(_among(EventSource.event, list(by_id)))
         .order_by(EventSource.event, EventSource.position, EventSource.id)
     )
-    for event_id, article_id, quote, url in database.execute(sources):
-        by_id[event_id]["source_links"].append((article_id, quote, url))
+    _group(by_id, "source_links", database.execute(sources))
+
+
+def _group(by_id: dict, key: str, cursor) -> None:
+    """Rows ordered by event id, given to each event as they are."""
+    for event_id, links in groupby(cursor.fetchall(), itemgetter(0)):
+        by_id[event_id][key] = list(links)
+
+
+@cache
+def _code_names() -> dict[str, str]:
+    return {code: entry["name"] for code, entry in event_codes.codebook().items()}
 
 
 def _attach_aliases(rows: list[dict]) -> None:

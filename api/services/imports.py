@@ -38,13 +38,24 @@ class Report:
     errors: list[dict] = field(default_factory=list)
     committed: bool = False
 
-    def reject(self, line: int, error_field: str, message: str):
+    def reject(self, line: int | None, error_field: str, message: str):
         self.rejected += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append({"line": line, "field": error_field, "message": message})
+            self.errors.append(
+                {
+                    "line": line,
+                    "field": _printable(error_field),
+                    "message": _printable(message),
+                }
+            )
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _printable(text: str) -> str:
+    # Bytes that were not UTF-8 come through as surrogates; show them escaped.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _flatten(errors: dict, prefix: str = ""):

@@ -11,6 +11,10 @@ import peewee as pw
 
 from api.services.errors import InvalidFilter
 
+# Totals are exact up to this many matches; above, X-Pagination says so and
+# the count stops, for a scan (cursor) or the stats endpoint is the tool.
+COUNT_LIMIT = 10_000
+
 
 @dataclass(frozen=True)
 class SortKey:
@@ -180,9 +184,15 @@ class Listing:
         return [project(row, self.fields, self.renames) for row in rows]
 
     def count(self) -> int | None:
+        """Matches up to COUNT_LIMIT: past it, totals cost more than they tell."""
         if self.cursor is not None:
             return None
-        return self.query.order_by().count()
+        capped = self.query.order_by().select(pw.SQL("1")).limit(COUNT_LIMIT + 1)
+        return (
+            pw.Select([capped.alias("capped")], [pw.fn.COUNT(pw.SQL("*"))])
+            .bind(self.query.model._meta.database)
+            .scalar()
+        )
 
 
 def project(row, fields: list[str] | None, renames: dict[str, str] | None = None):

@@ -19,9 +19,6 @@ from api.services.errors import InvalidFilter
 from api.services.event_queries import filter_events
 from api.services.periods import as_date, floor, following, truncate
 
-INTERVALS = ("day", "week", "month", "year", "none")
-DIMENSIONS = ("country", "location", "event_code", "actor", "role", "source")
-MEASURES = ("events", "fatalities", "fatalities_unknown")
 # Zero-filled periods times groups: past this, the answer is no longer a chart.
 MAX_BUCKETS = 100_000
 # These put one event in several buckets (one per actor, per role).
@@ -48,12 +45,15 @@ def _grouping(group_by, location_level, event_code_level):
     columns, joins = [], []
     links = None
     if MULTIPLYING & set(group_by):
-        # One row per event and group value, so a second role of the same actor
-        # in one event does not count the event twice in that actor's bucket.
         wanted = [EventActor.event]
         wanted += [EventActor.actor] if "actor" in group_by else []
         wanted += [EventActor.role] if "role" in group_by else []
-        links = EventActor.select(*wanted).distinct().alias("links")
+        links = EventActor.select(*wanted)
+        if len(wanted) == 2:
+            # One row per event and value: an actor in two roles of one event
+            # (or a role two actors share) must not count the event twice.
+            links = links.distinct()
+        links = links.alias("links")
         joins.append(lambda q: _outer(q, links, links.c.event_id == Event.id))
     for name in group_by:
         if name == "country":

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from api import exports
 from api.writers import split_cell
 
 FORMATS = {
@@ -169,8 +170,12 @@ def test_geojson_is_a_feature_collection(client, records, resource):
     assert any(f["geometry"] is None for f in collection["features"])
 
 
-def test_exports_stream_in_batches_with_filters_sort_and_cursor(app, client, records):
+def test_exports_stream_in_batches_with_filters_sort_and_cursor(
+    app, client, records, monkeypatch
+):
     app.config["DATELINE_EXPORT_BATCH_SIZE"] = 2
+    beats = []
+    monkeypatch.setattr(exports, "heartbeat", lambda: beats.append(1))
     query = "sort=-date_start&date_from=2019-12-15"
     expected = json_list(client, f"/events/?{query}")
     assert len(expected) > 2 * 2
@@ -184,6 +189,8 @@ def test_exports_stream_in_batches_with_filters_sort_and_cursor(app, client, rec
         else:
             got = [f["id"] for f in json.loads(body)["features"]]
         assert got == [e["id"] for e in expected], fmt
+    # gunicorn's worker is told the stream is alive after every batch.
+    assert len(beats) == 3 * -(-len(expected) // 2)
 
     response = client.get(f"/events/?{query}&cursor=&page_size=2")
     cursor = response.headers["X-Next-Cursor"]
@@ -248,3 +255,11 @@ def test_export_errors(client, records):
         response = client.get(url, headers=headers)
         assert response.status_code == status, url
         assert response.content_type == "application/problem+json", url
+
+
+def test_children_export(client, records):
+    syria = records["places"][0]
+    expected = json_list(client, f"/locations/{syria['id']}/children")
+    response = export(client, f"/locations/{syria['id']}/children", "ndjson")
+    lines = response.get_data(as_text=True).splitlines()
+    assert [json.loads(line) for line in lines] == expected != []

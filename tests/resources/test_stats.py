@@ -305,3 +305,24 @@ def test_stats_route_leaves_event_routes_alone(client, world):
     )
     assert again.status_code == 304
     assert json.loads(response.data)["interval"] == "month"
+
+
+def test_an_actor_in_two_roles_counts_once_per_actor(client, make_actor, make_event):
+    turkey = make_actor(name="Turkey", kind="state")
+    make_event(
+        date_start="2020-03-01",
+        fatalities=3,
+        actors=[
+            {"actor_id": turkey["id"], "role": "initiator"},
+            {"actor_id": turkey["id"], "role": "target"},
+        ],
+    )
+    by_actor = stats(client, "interval=none&group_by=actor")["buckets"]
+    assert [(b["actor_name"], b["events"], b["fatalities"]) for b in by_actor] == [
+        ("Turkey", 1, 3)
+    ]
+    by_role = stats(client, "interval=none&group_by=actor&group_by=role")["buckets"]
+    assert [(b["role"], b["events"]) for b in by_role] == [
+        ("initiator", 1),
+        ("target", 1),
+    ]

@@ -1,0 +1,1 @@
+"""Integrity tests: history, the change feed, merges, idempotency, preconditions."""
