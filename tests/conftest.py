@@ -85,15 +85,26 @@ def _empty(database):
 
 
 @pytest.fixture
-def app(db_url):
-    # Rate limits have tests of their own; elsewhere they would only slow tests.
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": db_url, "RATELIMIT_ENABLED": False}
-    )
-    database = app.extensions["dateline_db"]
-    _empty(database)
-    yield app
-    database.close_all()
+def make_app(db_url):
+    """Apps on the test database, emptied, with settings of the test's choosing."""
+    made = []
+
+    def make(**config):
+        # Rate limits have tests of their own; elsewhere they would slow tests.
+        settings = {"TESTING": True, "DATABASE_URL": db_url, "RATELIMIT_ENABLED": False}
+        app = create_app({**settings, **config})
+        _empty(app.extensions["dateline_db"])
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["dateline_db"].close_all()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 def issue_key(app, name: str, scopes: list[str]) -> str:

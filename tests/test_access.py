@@ -6,9 +6,8 @@ import logging
 
 import pytest
 
-from api import create_app
 from api.models import Actor
-from tests.conftest import _empty, issue_key
+from tests.conftest import issue_key
 
 REALM = 'Bearer realm="dateline"'
 ACTOR = {"name": "NATO", "kind": "international_organisation"}
@@ -30,29 +29,6 @@ def access_lines(caplog) -> dict[str, dict]:
         if record.name == "dateline.access"
     ]
     return {line["request_id"]: line for line in lines}
-
-
-@pytest.fixture
-def make_app(db_url):
-    """Apps on the test database with settings of the test's choosing."""
-    made = []
-
-    def make(**config):
-        app = create_app(
-            {
-                "TESTING": True,
-                "DATABASE_URL": db_url,
-                "RATELIMIT_ENABLED": False,
-                **config,
-            }
-        )
-        _empty(app.extensions["dateline_db"])
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.extensions["dateline_db"].close_all()
 
 
 def test_anyone_may_read_but_writing_needs_a_key(client, anonymous):

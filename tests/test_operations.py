@@ -4,38 +4,12 @@ import json
 import logging
 import re
 
-import pytest
-
 from prometheus_client.parser import text_string_to_metric_families
 
 from api import create_app, migrate
-from tests.conftest import _empty
 
 ORIGIN = "https://example.org"
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-@pytest.fixture
-def make_app(db_url):
-    """Apps on the test database with settings of the test's choosing."""
-    made = []
-
-    def make(**config):
-        app = create_app(
-            {
-                "TESTING": True,
-                "DATABASE_URL": db_url,
-                "RATELIMIT_ENABLED": False,
-                **config,
-            }
-        )
-        _empty(app.extensions["dateline_db"])
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.extensions["dateline_db"].close_all()
 
 
 def access_lines(caplog) -> dict[str, dict]:
