@@ -32,6 +32,8 @@ def drop_everything(database):
         if not isinstance(database, pw.PostgresqlDatabase):
             database.pragma("foreign_keys", 0)
         for table in database.get_tables():
+            if table.startswith("sqlite_"):
+                continue  # sqlite_sequence belongs to SQLite, not to us
             cascade = " CASCADE" if isinstance(database, pw.PostgresqlDatabase) else ""
             database.execute_sql(f'DROP TABLE IF EXISTS "{table}"{cascade}')
 
