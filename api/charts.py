@@ -39,12 +39,29 @@ def _series(stats: dict, measure: str) -> tuple[list, dict[str, list]]:
     return periods, series
 
 
+def _draw_series(axes, periods: list, series: dict[str, list]) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    # Periods are plotted by position, labelled with their first day: the
+    # years 1 and 9999 an event may carry are beyond matplotlib's dates.
+    def label(x, _position):
+        index = int(x)
+        return periods[index].isoformat() if 0 <= index < len(periods) else ""
+
+    for name, values in series.items():
+        axes.plot(range(len(periods)), values, marker="o", markersize=3, label=name)
+    axes.set_xlim(-0.5, len(periods) - 0.5)
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    axes.xaxis.set_major_formatter(FuncFormatter(label))
+    axes.set_ylim(bottom=0, top=max(1, *(max(v) for v in series.values())) * 1.05)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def png(stats: dict, measure: str) -> bytes:
     """The chart of ``measure`` (events, fatalities, fatalities_unknown) as PNG."""
     # Imported on the first chart, not at start-up: matplotlib takes a while.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(10, 5.5), dpi=100, layout="constrained")
     canvas = FigureCanvasAgg(figure)
@@ -57,11 +74,8 @@ def png(stats: dict, measure: str) -> bytes:
         axes.barh(list(series)[::-1], [v[0] for v in series.values()][::-1])
         axes.set_xlabel(what)
     else:
-        for label, values in series.items():
-            axes.plot(periods, values, marker="o", markersize=3, label=label)
+        _draw_series(axes, periods, series)
         axes.set_ylabel(f"{what} per {stats['interval']}")
-        axes.set_ylim(bottom=0, top=max(1, *(max(v) for v in series.values())) * 1.05)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         if stats["group_by"]:
             axes.legend(fontsize="small")
     title = f"{what.capitalize()} per {stats['interval']}"

@@ -12,6 +12,7 @@ import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api import create_app, migrate
+from api.db import db
 from api.services import examples, keys
 
 # Every default check but positive_data_acceptance: a request can match the
@@ -54,7 +55,9 @@ def test_every_operation_keeps_its_contract(case):
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _done():
+@pytest.fixture(autouse=True)
+def _own_database():
+    # Apps of other tests point the shared database proxy elsewhere.
+    db.initialize(APP.extensions["dateline_db"])
     yield
     APP.extensions["dateline_db"].close_all()

@@ -57,12 +57,22 @@ def floor(day: date, interval: str) -> date:
     return day
 
 
-def following(day: date, interval: str) -> date:
-    """The first day of the period after the one starting on ``day``."""
-    if interval == "day":
-        return day + timedelta(days=1)
-    if interval == "week":
-        return day + timedelta(days=7)
-    if interval == "month":
-        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return date(day.year + 1, 1, 1)
+def following(day: date, interval: str) -> date | None:
+    """The first day of the period after the one starting on ``day``; None
+    past the year 9999, where dates end."""
+    try:
+        if interval == "day":
+            return day + timedelta(days=1)
+        if interval == "week":
+            return day + timedelta(days=7)
+        if interval == "month":
+            return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return date(day.year + 1, 1, 1)
+    except (OverflowError, ValueError):
+        return None
+
+
+def last_day(day: date, interval: str) -> date:
+    """The last day of the period that starts on ``day``."""
+    after = following(day, interval)
+    return date.max if after is None else after - timedelta(days=1)

@@ -9,7 +9,6 @@ put on the 1st.
 """
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import peewee as pw
 
@@ -17,7 +16,7 @@ from api.models import Actor, Event, EventActor, Location, LocationAncestor
 from api.services import event_codes, search
 from api.services.errors import InvalidFilter
 from api.services.event_queries import filter_events
-from api.services.periods import as_date, floor, following, truncate
+from api.services.periods import as_date, floor, following, last_day, truncate
 
 # Zero-filled periods times groups: past this, the answer is no longer a chart.
 MAX_BUCKETS = 100_000
@@ -182,7 +181,7 @@ def _range(periods: list, interval: str) -> dict:
     known = [p for p in periods if p is not None]
     if not known:
         return {"date_from": None, "date_to": None}
-    last = following(known[-1], interval) - timedelta(days=1)
+    last = last_day(known[-1], interval)
     return {"date_from": known[0], "date_to": last}
 
 

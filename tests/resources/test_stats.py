@@ -326,3 +326,27 @@ def test_an_actor_in_two_roles_counts_once_per_actor(client, make_actor, make_ev
         ("initiator", 1),
         ("target", 1),
     ]
+
+
+def test_dates_at_the_ends_of_the_calendar(client, make_event):
+    make_event(date_start="0001-01-01", fatalities=1)
+    make_event(date_start="9999-12-31", fatalities=2)
+    make_event(date_start="9999-12-01", date_precision="month")
+    result = stats(client, "interval=year&date_from=9990-01-01")
+    assert result["date_to"] == "9999-12-31"
+    assert result["buckets"][-1] == {
+        "period": "9999-01-01",
+        "events": 2,
+        "fatalities": 2,
+        "fatalities_unknown": 1,
+    }
+    weekly = stats(client, "interval=week&date_from=9999-12-01")
+    assert weekly["imprecise"][0]["last_period"] == "9999-12-27"
+    for query in (
+        "interval=year",
+        "interval=day&date_from=9999-12-25",
+        "interval=week&date_from=9999-01-01",
+    ):
+        response = client.get(f"/events/stats.png?{query}")
+        assert response.status_code == 200, query
+        assert response.data.startswith(PNG_SIGNATURE)

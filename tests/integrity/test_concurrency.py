@@ -1,0 +1,301 @@
+"""Concurrent clients of a real gunicorn: no lost update, no partial batch, exact feed.
+
+Every test runs on SQLite (a WAL file) and on PostgreSQL (a schema of its own),
+with the app under gunicorn's sync workers as deployed. The figures for the
+report are printed: run with -s to see them.
+"""
+
+import json
+import os
+import random
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from tests.conftest import REQUIRE_PG, _pg_unreachable_reason
+from tests.integrity.helpers import replay
+from tests.integrity.live_db import (
+    WriteProbe,
+    count_tagged,
+    drop_postgres,
+    postgres_database,
+    prepare,
+    sqlite_database,
+)
+from tests.integrity.server import Gunicorn
+from tests.integrity.workloads import (
+    batch_events,
+    big_batch,
+    current_state,
+    list_all,
+    mirror_mismatches,
+    mixed_writes,
+    ok,
+    read_feed,
+    run_threads,
+)
+
+WRITERS, CYCLES = 8, 25
+BATCH_THREADS, BATCHES_EACH = 4, 6
+# (wait for, then sleep): "sent" kills while the body is still being read and
+# checked, "writing" once the transaction holds the write lock.
+KILLS = (("sent", 0.1), ("writing", 0.0), ("writing", 0.4))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def live(request, tmp_path_factory):
+    if request.param == "sqlite":
+        yield prepare(sqlite_database(tmp_path_factory.mktemp("concurrency")))
+        return
+    reason = _pg_unreachable_reason()
+    if reason is not None:
+        if REQUIRE_PG:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    schema = f"dateline_conc_{os.getpid()}"
+    try:
+        yield prepare(postgres_database(schema))
+    finally:
+        drop_postgres(schema)
+
+
+@pytest.fixture(scope="module")
+def server(live, tmp_path_factory):
+    server = Gunicorn(live.url, live.key, 3, tmp_path_factory.mktemp("gunicorn"))
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def lone_worker(live, tmp_path):
+    server = Gunicorn(live.url, live.key, 1, tmp_path)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _report(live, what: str, **figures):
+    shown = ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in figures.items())
+    print(f"\n[concurrency {live.kind}] {what}: {shown}")
+
+
+def _counter(kind: str, record: dict) -> int:
+    if kind == "actor":
+        return int(record["description"].removeprefix("n="))
+    return record["fatalities"]
+
+
+def _counting(kind: str, value: int) -> dict:
+    return {"description": f"n={value}"} if kind == "actor" else {"fatalities": value}
+
+
+def _contended_records(http) -> list[tuple[str, int, str]]:
+    records = []
+    for i in range(5):
+        body = {"name": f"Contender {i}", "kind": "armed_group", "description": "n=0"}
+        records.append(("actor", ok(http.post("/actors/", body), 201)["id"]))
+    for i in range(5):
+        body = {"event_code": "190", "date_start": "2020-02-27", "fatalities": 0}
+        body["summary"] = f"Contested {i}"
+        records.append(("event", ok(http.post("/events/", body), 201)["id"]))
+    return [(kind, n, f"/{kind}s/{n}") for kind, n in records]
+
+
+def _lost_updates(http, records, applied) -> dict:
+    """Per record, what disagrees with the PATCHes that answered 200."""
+    wrong = {}
+    for kind, record_id, path in records:
+        expected = applied[(kind, record_id)]
+        final = _counter(kind, ok(http.get(path)))
+        updates = [
+            r for r in ok(http.get(f"{path}/history")) if r["action"] == "update"
+        ]
+        counters = [_counter(kind, r["data"]) for r in updates]
+        if final != expected or counters != list(range(1, expected + 1)):
+            wrong[path] = {
+                "PATCHes answered 200": expected,
+                "final counter": final,
+                "update revisions": len(counters),
+                "counter values written twice": sorted(
+                    {n for n in counters if counters.count(n) > 1}
+                ),
+            }
+    return wrong
+
+
+def test_if_match_writers_lose_no_update(live, server):
+    http = server.client()
+    records = _contended_records(http)
+    lock = threading.Lock()
+    applied, retries = Counter(), Counter()
+
+    def writer(n):
+        rng = random.Random(n)
+        for _ in range(CYCLES):
+            kind, record_id, path = rng.choice(records)
+            for _attempt in range(200):
+                current = ok(http.get(path), 200, raw=True)
+                value = _counter(kind, current.body)
+                tag = {"If-Match": current.headers["ETag"]}
+                written = http.patch(path, _counting(kind, value + 1), headers=tag)
+                if written.status != 412:
+                    break
+                with lock:
+                    retries[path] += 1
+            assert written.status == 200, (path, written)
+            assert _counter(kind, written.body) == value + 1, (path, written)
+            with lock:
+                applied[(kind, record_id)] += 1
+
+    run_threads(writer, WRITERS, timeout=40)
+    _report(
+        live,
+        "If-Match writers",
+        requests=http.requests,
+        patches_applied=sum(applied.values()),
+        retries_after_412=sum(retries.values()),
+    )
+    assert sum(applied.values()) == WRITERS * CYCLES
+    assert _lost_updates(http, records, applied) == {}
+
+
+def test_concurrent_batches_are_all_or_nothing(live, server):
+    http = server.client()
+    answers = {}
+
+    def uploader(thread):
+        for batch in range(BATCHES_EACH):
+            bad_at = 13 if batch % 3 == 2 else None
+            events = batch_events(f"b-t{thread}-b{batch}", bad_at)
+            answers[(thread, batch, bad_at)] = http.post("/events/batch", events)
+
+    run_threads(uploader, BATCH_THREADS, timeout=40)
+    accepted = {k: a for k, a in answers.items() if a.status == 200}
+    rejected = {k: a for k, a in answers.items() if a.status == 422}
+    _report(
+        live,
+        "batches",
+        requests=http.requests,
+        accepted=len(accepted),
+        rejected=len(rejected),
+    )
+    statuses = {key: answer.status for key, answer in answers.items()}
+    assert statuses == {key: 200 if key[2] is None else 422 for key in answers}
+    for (_, _, bad_at), answer in rejected.items():
+        assert "Unknown CAMEO event code" in json.dumps(answer.body["errors"])
+        assert list(answer.body["errors"]["json"]["events"]) == [str(bad_at)]
+
+    summaries = {e["id"]: e["summary"] for e in list_all(http, "event")}
+    mine = {n: s for n, s in summaries.items() if s.startswith("b-t")}
+    for (thread, batch, _), answer in accepted.items():
+        assert answer.body["created"] == 20
+        marks = [f"b-t{thread}-b{batch}-e{i}" for i in range(20)]
+        assert [summaries.get(n) for n in answer.body["ids"]] == marks
+        units = ok(http.get(f"/actors/?name=b-t{thread}-b{batch}%20unit"))
+        assert len(units) == 1
+    for thread, batch, _ in rejected:
+        prefix = f"b-t{thread}-b{batch}-"
+        assert [s for s in mine.values() if s.startswith(prefix)] == []
+        assert ok(http.get(f"/actors/?name=b-t{thread}-b{batch}%20unit")) == []
+    assert len(mine) == 20 * len(accepted)
+    assert len(accepted) + len(rejected) == BATCH_THREADS * BATCHES_EACH
+
+
+def test_replaying_the_feed_written_concurrently_mirrors_the_api(live, server):
+    http = server.client()
+    followed, finished, writers = [], [], 4
+
+    def follow():
+        # Reads along while the others write, as a mirror would, and once
+        # more to the end when they are done.
+        after = "0"
+        while True:
+            done = len(finished) == writers
+            page = ok(http.get(f"/changes/?after={after}&limit=20"), raw=True)
+            followed.extend(page.body)
+            after = page.headers["X-Next-Cursor"]
+            if not page.body:
+                if done:
+                    return
+                time.sleep(0.02)
+
+    def work(n):
+        if n == writers:
+            return follow()
+        try:
+            mixed_writes(http, f"r-t{n}")
+        finally:
+            finished.append(n)
+
+    run_threads(work, writers + 1, timeout=50)
+    changes = read_feed(http, limit=250)
+    mirror = replay(changes)
+    state = current_state(http)
+    _report(live, "feed", requests=http.requests, changes=len(changes))
+    ids = [c["id"] for c in changes]
+    assert ids == sorted(set(ids))
+    assert [c["id"] for c in followed] == ids
+    assert followed == changes
+    assert {c["action"] for c in changes} == {"create", "update", "delete", "merge"}
+    assert mirror_mismatches(mirror, state) == {}
+
+
+def _wait_until(condition, sender, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert sender.is_alive(), "the batch finished before the worker was killed"
+        assert time.monotonic() < deadline, "the batch never began writing"
+        time.sleep(0.01)
+
+
+def _kill_during(server, probe, body, when, delay) -> dict:
+    """Send ``body`` as a batch and SIGKILL the worker on the way; what happened."""
+    http, answer = server.client(timeout=60), {}
+
+    def send():
+        try:
+            answer["response"] = http.post("/events/batch", body)
+        except OSError as error:
+            answer["error"] = repr(error)
+
+    sender = threading.Thread(target=send, daemon=True)
+    started = time.monotonic()
+    sender.start()
+    if when == "writing":
+        _wait_until(probe.busy, sender)
+    time.sleep(delay)
+    mid_write = probe.busy()
+    worker = server.kill_worker()
+    killed_at = round(time.monotonic() - started, 3)
+    sender.join(30)
+    server.wait_ready(replacing=worker)
+    return {"killed_at": killed_at, "mid_write": mid_write, **answer}
+
+
+def test_a_killed_worker_leaves_the_whole_batch_or_none(live, lone_worker):
+    tags = [f"crash{n}x{os.getpid()}" for n in range(len(KILLS))]
+    whole = {"events": 1000, "actors": 2000, "locations": 1050, "revisions": 4050}
+    none = dict.fromkeys(whole, 0)
+    probe, outcomes = WriteProbe(live), []
+    try:
+        for tag, (when, delay) in zip(tags, KILLS, strict=True):
+            body = json.dumps(big_batch(tag)).encode()
+            outcome = _kill_during(lone_worker, probe, body, when, delay)
+            outcomes.append({**outcome, "rows": count_tagged(live, tag)})
+    finally:
+        probe.close()
+    # The client retries the last batch after the crash: it is written whole.
+    retried = lone_worker.client(timeout=60).post("/events/batch", body)
+    for outcome in outcomes:
+        _report(live, "killed batch", **outcome)
+    _report(live, "batch retried after the kill", status=retried.status)
+
+    assert [o["rows"] in (none, whole) for o in outcomes] == [True] * len(KILLS)
+    assert any(o["mid_write"] and o["rows"] == none for o in outcomes), outcomes
+    assert retried.status == 200, retried
+    assert count_tagged(live, tags[-1]) == whole
