@@ -62,8 +62,8 @@ def list_actors(
     )
 
 
-def get_actor(actor_id: int) -> Actor:
-    actor = get_or_404(Actor, actor_id)
+def get_actor(actor_id: int, lock=False) -> Actor:
+    actor = get_or_404(Actor, actor_id, lock=lock)
     attach_aliases([actor])
     return actor
 
@@ -111,7 +111,7 @@ def update_actor(actor_id: int, data: dict, precondition=None) -> Actor:
     ``precondition(current)`` runs inside the transaction before any change.
     """
     with db.atomic():
-        actor = get_actor(actor_id)
+        actor = get_actor(actor_id, lock=True)
         if precondition:
             precondition(actor)
         return _save(actor, data)
@@ -119,7 +119,7 @@ def update_actor(actor_id: int, data: dict, precondition=None) -> Actor:
 
 def delete_actor(actor_id: int, force: bool = False, precondition=None):
     with db.atomic():
-        actor = get_actor(actor_id)
+        actor = get_actor(actor_id, lock=True)
         if precondition:
             precondition(actor)
         links = EventActor.select().where(EventActor.actor == actor)
@@ -145,7 +145,10 @@ def merge_actor(duplicate_id: int, survivor_id: int, precondition=None) -> Actor
     Its id then answers with a redirect to the survivor (see the merge revision).
     """
     with db.atomic():
-        duplicate, survivor = get_actor(duplicate_id), get_actor(survivor_id)
+        duplicate, survivor = (
+            get_actor(duplicate_id, lock=True),
+            get_actor(survivor_id, lock=True),
+        )
         if duplicate.id == survivor.id:
             raise InvalidData(
                 "An actor cannot be merged into itself.",

@@ -71,8 +71,8 @@ def list_articles(
     return Listing(query, order, fields=fields, cursor=cursor)
 
 
-def get_article(article_id: int) -> Article:
-    return get_or_404(Article, article_id)
+def get_article(article_id: int, lock=False) -> Article:
+    return get_or_404(Article, article_id, lock=lock)
 
 
 def _check_url_free(url: str, article_id: int | None):
@@ -118,7 +118,7 @@ def update_article(article_id: int, data: dict, precondition=None) -> Article:
     ``precondition(current)`` runs inside the transaction before any change.
     """
     with db.atomic():
-        article = get_article(article_id)
+        article = get_article(article_id, lock=True)
         if precondition:
             precondition(article)
         return _save(article, data)
@@ -126,7 +126,7 @@ def update_article(article_id: int, data: dict, precondition=None) -> Article:
 
 def delete_article(article_id: int, force: bool = False, precondition=None):
     with db.atomic():
-        article = get_article(article_id)
+        article = get_article(article_id, lock=True)
         if precondition:
             precondition(article)
         links = EventSource.select().where(EventSource.article == article)

@@ -21,9 +21,20 @@ def fold(text: str) -> str:
 _EXTRA_FOLDS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ß": "ss"})
 
 
-def get_or_404(model: type[pw.Model], record_id: int, label: str | None = None):
-    """Return the record with ``record_id`` or raise NotFound."""
-    record = model.get_or_none(model.id == record_id)
+def get_or_404(
+    model: type[pw.Model], record_id: int, label: str | None = None, lock=False
+):
+    """Return the record with ``record_id`` or raise NotFound.
+
+    ``lock`` holds the row until the transaction ends (PostgreSQL), so that an
+    If-Match check and the write it guards see the same version; SQLite's
+    writers already hold the whole database from BEGIN IMMEDIATE.
+    """
+    query = model.select().where(model.id == record_id)
+    database = model._meta.database
+    if lock and isinstance(getattr(database, "obj", database), pw.PostgresqlDatabase):
+        query = query.for_update()
+    record = query.first()
     if record is None:
         raise NotFound(label or model.__name__, record_id)
     return record

@@ -39,8 +39,8 @@ def derive_date_end(start: date, precision: str) -> date:
     return start
 
 
-def get_event(event_id: int, include=()) -> Event:
-    event = get_or_404(Event, event_id)
+def get_event(event_id: int, include=(), lock=False) -> Event:
+    event = get_or_404(Event, event_id, lock=lock)
     event_queries.attach([event], include)
     return event
 
@@ -157,7 +157,7 @@ def update_event(event_id: int, data: dict, precondition=None) -> Event:
     ``precondition(current)`` runs inside the transaction before any change.
     """
     with db.atomic():
-        event = get_event(event_id)
+        event = get_event(event_id, lock=True)
         if precondition:
             precondition(event)
         return _save(event, data)
@@ -165,7 +165,7 @@ def update_event(event_id: int, data: dict, precondition=None) -> Event:
 
 def delete_event(event_id: int, precondition=None):
     with db.atomic():
-        event = get_event(event_id)
+        event = get_event(event_id, lock=True)
         if precondition:
             precondition(event)
         before = history.snapshot(event)

@@ -56,8 +56,8 @@ def list_locations(
     return Listing(query, parse_sort(sort or "id", SORTS), fields=fields, cursor=cursor)
 
 
-def get_location(location_id: int) -> Location:
-    return get_or_404(Location, location_id)
+def get_location(location_id: int, lock=False) -> Location:
+    return get_or_404(Location, location_id, lock=lock)
 
 
 def ancestors(location: Location) -> list[Location]:
@@ -108,7 +108,7 @@ def update_location(location_id: int, data: dict, precondition=None) -> Location
     ``precondition(current)`` runs inside the transaction before any change.
     """
     with db.atomic():
-        location = get_location(location_id)
+        location = get_location(location_id, lock=True)
         if precondition:
             precondition(location)
         old_parent_id = location.parent_id
@@ -135,7 +135,7 @@ def _references(location: Location) -> dict[str, int]:
 
 def delete_location(location_id: int, force: bool = False, precondition=None):
     with db.atomic():
-        location = get_location(location_id)
+        location = get_location(location_id, lock=True)
         if precondition:
             precondition(location)
         refs = _references(location)
@@ -173,7 +173,10 @@ def merge_location(duplicate_id: int, survivor_id: int, precondition=None) -> Lo
     """Fold a duplicate place into the survivor: events, articles and places
     inside it move there, and the duplicate's id redirects to the survivor."""
     with db.atomic():
-        duplicate, survivor = get_location(duplicate_id), get_location(survivor_id)
+        duplicate, survivor = (
+            get_location(duplicate_id, lock=True),
+            get_location(survivor_id, lock=True),
+        )
         if duplicate.id == survivor.id or hierarchy.is_inside(
             survivor.id, duplicate.id
         ):

@@ -37,6 +37,15 @@ def run_threads(target, count: int, timeout: float):
         raise errors[0]
 
 
+def wait_until(condition, sender, answer, timeout: float = 30.0):
+    """Until ``condition()``, while the ``sender`` thread is still waiting."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert sender.is_alive(), f"the batch ended before the kill: {answer}"
+        assert time.monotonic() < deadline, "the batch never began writing"
+        time.sleep(0.01)
+
+
 def read_feed(http, after: str = "0", limit: int = 100) -> list[dict]:
     changes = []
     while True:
