@@ -86,6 +86,13 @@ class Blueprint(flask_smorest.Blueprint):
             [{"bearerAuth": []}] if key_needed else [{}, {"bearerAuth": []}]
         )
         responses = doc.setdefault("response", {}).setdefault("responses", {})
+        if method.upper() in ("POST", "PUT", "PATCH"):
+            # Bodies above DATELINE_MAX_BODY_BYTES, or not in the documented type.
+            for status, name in (
+                (413, "REQUEST_ENTITY_TOO_LARGE"),
+                (415, "UNSUPPORTED_MEDIA_TYPE"),
+            ):
+                responses.setdefault(status, []).append(name)
         for status, name in (
             (401, "UNAUTHORIZED"),
             (403, "FORBIDDEN"),
