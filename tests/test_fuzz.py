@@ -30,6 +30,9 @@ def _app():
             "RATELIMIT_ENABLED": False,
             "DATELINE_IMPORTS_INLINE": True,
             "DATELINE_IMPORT_DIR": folder,
+            # Oversized generated bodies must reach validation (422): schemathesis
+            # does not count a 413 as rejecting invalid data.
+            "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         }
     )
     database = app.extensions["dateline_db"]
