@@ -65,42 +65,6 @@ def index_event(event_id: int) -> None:
     _write(EVENTS, event_id, {"summary": summary, "quotes": text})
 
 
-def index_events(event_ids: list[int]) -> None:
-    """Index many events in a few statements (bulk writes)."""
-    if not event_ids:
-        return
-    texts = {
-        i: [s or ""]
-        for i, s in Event.select(Event.id, Event.summary)
-        .where(Event.id.in_(event_ids))
-        .tuples()
-    }
-    quotes = (
-        EventSource.select(EventSource.event, EventSource.quote)
-        .where(EventSource.event.in_(event_ids) & EventSource.quote.is_null(False))
-        .order_by(EventSource.event, EventSource.position)
-    )
-    for event_id, quote in quotes.tuples():
-        texts[event_id].append(quote)
-    if _on_postgres():
-        rows = [
-            {"event_id": i, "document": pw.fn.to_tsvector(PG_CONFIG, "\n".join(t))}
-            for i, t in texts.items()
-        ]
-        EventTextPg.insert_many(rows).on_conflict(
-            conflict_target=[EventTextPg.event_id],
-            update={EventTextPg.document: pw.EXCLUDED.document},
-        ).execute()
-    else:
-        EventTextFts.delete().where(EventTextFts.rowid.in_(list(texts))).execute()
-        EventTextFts.insert_many(
-            [
-                {"rowid": i, "summary": t[0], "quotes": "\n".join(t[1:])}
-                for i, t in texts.items()
-            ]
-        ).execute()
-
-
 def index_texts(texts: dict[int, tuple[str | None, str]]) -> None:
     """Index events from their text at hand: {event_id: (summary, quotes)}."""
     if not texts:
