@@ -31,6 +31,7 @@ class RevisionSchema(ma.Schema):
         metadata={"description": "The name of the key that made the change."},
     )
     changes = ma.fields.Dict(
+        attribute="field_changes",
         allow_none=True,
         metadata={
             "description": "Each changed field with its old and new value.",

@@ -20,5 +20,16 @@ class Revision(LinkModel):
     data = JSONTextField(null=True)
     merged_into = pw.IntegerField(null=True)
 
+    @property
+    def field_changes(self) -> dict | None:
+        """{field: [old, new]}; a creation's are derived from ``data``.
+
+        A creation changes every field it sets, so it is stored once, in
+        ``data``: bulk imports write one creation per event.
+        """
+        if self.changes is None and self.action == "create" and self.data:
+            return {n: [None, v] for n, v in sorted(self.data.items()) if v is not None}
+        return self.changes
+
     class Meta:
         indexes = ((("record_type", "record_id", "id"), False),)

@@ -11,15 +11,28 @@ from collections.abc import Iterable
 
 import peewee as pw
 
+import orjson
+
 from api.db import db
 from api.models import Actor, Article, Event, Location, Revision
 from api.models.base import current_author, utcnow
+from api.services import bulk_sql
 from api.services.errors import InvalidFilter, NotFound
 
 TYPES = {"article": Article, "actor": Actor, "location": Location, "event": Event}
 KIND_OF = {model: kind for kind, model in TYPES.items()}
 # Internal columns: derived for search or re-imports, not part of the record.
 HIDDEN = {"search_name", "source_hash"}
+REVISION_COLUMNS = (
+    "record_type",
+    "record_id",
+    "action",
+    "at",
+    "by",
+    "changes",
+    "data",
+    "merged_into",
+)
 # A constant the serialising lock is known by on PostgreSQL.
 FEED_LOCK = 7_417_001
 
@@ -59,6 +72,11 @@ def _changes(before: dict | None, after: dict | None) -> dict:
     return changed
 
 
+def _json(value, sort: bool = False) -> str:
+    # As the model's JSON column stores it.
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort else 0).decode()
+
+
 def _serialise_writers() -> None:
     database = db.obj
     if isinstance(database, pw.PostgresqlDatabase):
@@ -79,22 +97,30 @@ def record_many(rows: Iterable[tuple]) -> None:
     if not rows:
         return
     _serialise_writers()
-    now, author = utcnow(), current_author.get()
-    entries = [
-        {
-            "record_type": kind,
-            "record_id": record_id,
-            "action": action,
-            "at": now,
-            "by": author,
-            "changes": _changes(before, after) if action != "merge" else None,
-            "data": after,
-            "merged_into": merged_into,
-        }
-        for kind, record_id, action, before, after, merged_into in rows
-    ]
-    for start in range(0, len(entries), 500):
-        Revision.insert_many(entries[start : start + 500]).execute()
+    now, author = bulk_sql.storable(utcnow()), current_author.get()
+    # Raw executemany: building the ORM statement for thousands of revisions
+    # cost more than storing them (bulk imports write one per event).
+    bulk_sql.insert_many(
+        "revision",
+        REVISION_COLUMNS,
+        [
+            (
+                kind,
+                record_id,
+                action,
+                now,
+                author,
+                # A creation's changes are derived from data when read.
+                None
+                if action == "merge" or (action == "create" and after)
+                else _json(_changes(before, after), sort=True),
+                None if after is None else _json(after),
+                merged_into,
+            )
+            for kind, record_id, action, before, after, merged_into in rows
+        ],
+        plain=True,
+    )
 
 
 def history(kind: str, record_id: int) -> list[Revision]:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,14 +35,19 @@ def open_text(path) -> io.TextIOWrapper:
     return open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
 
 
+# What surrogateescape turns bytes that are not UTF-8 into.
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
 def _row_error(cells: dict, columns: int) -> RowError | None:
     if None in cells or any(v is None for v in cells.values()):
         found = len(cells) - (None in cells) - sum(v is None for v in cells.values())
         found += len(cells.get(None) or [])
         return RowError("_row", f"Expected {columns} columns, found {found}.")
-    for name, value in cells.items():
-        if any("\udc80" <= c <= "\udcff" for c in value):
-            return RowError(name, "Not UTF-8 text.")
+    if NOT_UTF8.search("".join(cells.values())):
+        for name, value in cells.items():
+            if NOT_UTF8.search(value):
+                return RowError(name, "Not UTF-8 text.")
     return None
 
 
