@@ -14,7 +14,8 @@ class Event(SourcedModel):
     date_start = pw.DateField(index=True)
     date_end = pw.DateField(index=True)
     date_precision = pw.CharField(max_length=8)
-    location = pw.ForeignKeyField(Location, null=True, backref="events", index=True)
+    # Indexed with date_start (below), which also serves lookups by place.
+    location = pw.ForeignKeyField(Location, null=True, backref="events", index=False)
     geo_precision = pw.CharField(max_length=16, null=True)
     # NULL means the number of deaths is unknown, which is not the same as 0.
     fatalities = pw.IntegerField(null=True)
@@ -23,15 +24,27 @@ class Event(SourcedModel):
     # A digest of the imported row: a re-import of an unchanged row writes nothing.
     source_hash = pw.CharField(max_length=32, null=True)
 
+    class Meta:
+        indexes = (
+            *SourcedModel._meta.indexes,
+            (("location", "date_start"), False),
+        )
+
 
 class EventActor(LinkModel):
-    event = pw.ForeignKeyField(Event, backref="actor_links", on_delete="CASCADE")
-    actor = pw.ForeignKeyField(Actor, backref="event_links", index=True)
+    # Both keys are served by the wider indexes below (see migration 007).
+    event = pw.ForeignKeyField(
+        Event, backref="actor_links", on_delete="CASCADE", index=False
+    )
+    actor = pw.ForeignKeyField(Actor, backref="event_links", index=False)
     role = pw.CharField(max_length=16)
     position = pw.IntegerField(default=0)
 
     class Meta:
-        indexes = ((("event", "actor", "role"), True),)
+        indexes = (
+            (("event", "actor", "role"), True),
+            (("actor", "role", "event"), False),
+        )
 
 
 class EventSource(LinkModel):

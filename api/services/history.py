@@ -72,8 +72,10 @@ def _changes(before: dict | None, after: dict | None) -> dict:
     return changed
 
 
-def _json(value, sort: bool = False) -> str:
-    # As the model's JSON column stores it.
+def _json(value, sort: bool = False) -> str | None:
+    # As the model's JSON column stores it; bulk writers may give it serialised.
+    if value is None or value.__class__ is bytes:
+        return value and value.decode()
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort else 0).decode()
 
 
@@ -92,7 +94,10 @@ def record(record, action: str, before: dict | None = None, merged_into=None):
 
 
 def record_many(rows: Iterable[tuple]) -> None:
-    """Store revisions: (kind, id, action, before, after, merged_into) each."""
+    """Store revisions: (kind, id, action, before, after, merged_into) each.
+
+    ``after`` may be given as JSON bytes for a creation.
+    """
     rows = list(rows)
     if not rows:
         return
@@ -114,7 +119,7 @@ def record_many(rows: Iterable[tuple]) -> None:
                 None
                 if action == "merge" or (action == "create" and after)
                 else _json(_changes(before, after), sort=True),
-                None if after is None else _json(after),
+                _json(after),
                 merged_into,
             )
             for kind, record_id, action, before, after, merged_into in rows

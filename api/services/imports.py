@@ -6,18 +6,24 @@ are committed chunk by chunk and the bad ones reported.
 """
 
 import csv
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from queue import Empty
 
 from api.db import db
 from api.models import ImportJob
 from api.models.base import current_author, utcnow
 from api.services import importers, ingest
 from api.services.common import get_or_404
+from api.services.ingest import Prepared
 
 CHUNK_SIZE = 1000
+# Files from this size on are read by a second process (see _parsed_elsewhere).
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_REPORTED_ERRORS = 1000
 # Long ACLED notes and GDELT URLs must not trip the csv module's default limit.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -67,9 +73,9 @@ def _flatten(errors: dict, prefix: str = ""):
             yield path, "; ".join(value)
 
 
-def _chunks(format_name: str, path, report: Report) -> Iterator[list[dict]]:
+def _chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
     mapper = importers.FORMATS[format_name]
-    chunk: list[dict] = []
+    chunk: list[Prepared] = []
     try:
         for row in importers.rows(format_name, path):
             report.rows += 1
@@ -86,7 +92,7 @@ def _chunks(format_name: str, path, report: Report) -> Iterator[list[dict]]:
                 for name, message in _flatten(problems):
                     report.reject(row.line, name, message)
                 continue
-            chunk.append(record)
+            chunk.append(ingest.prepare(record))
             if len(chunk) >= CHUNK_SIZE:
                 yield chunk
                 chunk = []
@@ -97,16 +103,79 @@ def _chunks(format_name: str, path, report: Report) -> Iterator[list[dict]]:
         yield chunk
 
 
+def _parse(format_name: str, path: str, out) -> None:
+    """The parser process: prepared chunks, and the rows' count and errors so far."""
+    report = Report(format_name)
+    sent = 0
+    try:
+        for chunk in _chunks(format_name, path, report):
+            out.put((chunk, report.rows, report.rejected, report.errors[sent:]))
+            sent = len(report.errors)
+        out.put((None, report.rows, report.rejected, report.errors[sent:]))
+    except BaseException as error:  # noqa: BLE001 - the writer must hear of it
+        out.put((error.__class__.__name__, str(error)))
+        raise
+
+
+def _parsed_elsewhere(format_name: str, path, report: Report):
+    """``_chunks`` computed by a second process while this one writes.
+
+    Reading and mapping rows costs about as much as writing them, so on a
+    machine with two cores a large file imports in about half the time. The
+    queue holds a few chunks: memory stays flat whatever the file size.
+    """
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=4)
+    parser = context.Process(
+        target=_parse, args=(format_name, str(path), queue), daemon=True
+    )
+    parser.start()
+    try:
+        while True:
+            try:
+                message = queue.get(timeout=1)
+            except Empty:
+                if not parser.is_alive():
+                    raise RuntimeError("The parser process stopped.") from None
+                continue
+            if len(message) == 2:
+                raise RuntimeError(f"The parser process failed: {message[1]}")
+            chunk, report.rows, report.rejected, errors = message
+            report.errors.extend(errors)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        if parser.is_alive():
+            parser.terminate()
+        parser.join()
+
+
+def _use_parser_process(path, parallel: bool | None) -> bool:
+    if parallel is not None:
+        return parallel
+    return (os.cpu_count() or 1) > 1 and Path(path).stat().st_size >= PARALLEL_MIN_BYTES
+
+
 def run_import(
     format_name: str,
     path,
     on_error: str = "abort",
     source_file: str | None = None,
     progress: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> Report:
-    """Import ``path``; the report says what was written and which rows were not."""
+    """Import ``path``; the report says what was written and which rows were not.
+
+    ``parallel`` reads the file in a second process (by default, when the
+    file is large and there is a second core).
+    """
     report = Report(format_name)
     source_file = source_file or Path(path).name
+    if _use_parser_process(path, parallel):
+        chunks = _parsed_elsewhere(format_name, path, report)
+    else:
+        chunks = _chunks(format_name, path, report)
 
     def write(chunk, resolver):
         tally = ingest.write(chunk, resolver)
@@ -118,7 +187,7 @@ def run_import(
 
     if on_error == "skip":
         resolver = ingest.Resolver(source_file)
-        for chunk in _chunks(format_name, path, report):
+        for chunk in chunks:
             with db.atomic():
                 write(chunk, resolver)
         report.committed = True
@@ -126,7 +195,7 @@ def run_import(
     try:
         with db.atomic():
             resolver = ingest.Resolver(source_file)
-            for chunk in _chunks(format_name, path, report):
+            for chunk in chunks:
                 if not report.rejected:
                     write(chunk, resolver)
             if report.rejected:

@@ -12,6 +12,7 @@ alone when the row it came from has not changed.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import orjson
 
@@ -118,6 +119,30 @@ class Resolver:
         self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
         self.written = 0
         self.analyzed_at = 0
+        # What every event of this import shares, as values and as JSON.
+        shared = {
+            "source_file": None,
+            "source_imported_at": None,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "created_by": self.author,
+            "updated_by": self.author,
+        }
+        sourced = {
+            **shared,
+            "source_file": source_file,
+            "source_imported_at": self.now,
+        }
+        self.stamps = b"," + orjson.dumps(shared)[1:-1] + b","
+        self.sourced_stamps = b"," + orjson.dumps(sourced)[1:-1] + b","
+        self._writer_values = tuple(bulk_sql.storable(v) for v in list(shared.values()))
+        self._sourced_writer_values = tuple(
+            bulk_sql.storable(v) for v in list(sourced.values())
+        )
+
+    def writer_values(self, prepared) -> tuple:
+        """WRITER_COLUMNS after location_id, for one event."""
+        return self._sourced_writer_values if prepared.key[0] else self._writer_values
 
     def _provenance(self, spec: dict) -> dict:
         sourced = bool(spec.get("source"))
@@ -308,104 +333,145 @@ def _place_key(kind: str, name: str, country: str | None, parent_id) -> tuple:
     return (kind, fold(name), country, parent_id)
 
 
-EVENT_COLUMNS = (
+# Columns an event's values fill in this order: what the record says (known
+# before any lookup, so a parser process can compute them), then what the
+# writer adds.
+PREPARED_COLUMNS = (
     *EVENT_FIELDS,
-    "location_id",
     "source",
     "source_id",
-    "source_file",
-    "source_imported_at",
     "source_attributes",
     "source_hash",
+)
+WRITER_COLUMNS = (
+    "location_id",
+    "source_file",
+    "source_imported_at",
     "created_at",
     "updated_at",
     "created_by",
     "updated_by",
 )
+EVENT_COLUMNS = PREPARED_COLUMNS + WRITER_COLUMNS
 
 
-def _event_values(record: dict, digest: str, resolver: Resolver) -> tuple:
+class Prepared(NamedTuple):
+    """A valid record reduced to what the writer needs, with no lookup done.
+
+    Plain values only: a parser process builds these and sends them over a
+    pipe, and tuples of plain values cost a fraction of nested dicts to send.
+    """
+
+    key: tuple[str | None, str | None]
+    digest: str
+    values: tuple  # PREPARED_COLUMNS
+    location_id: int | None
+    location: dict | None
+    # (actor_id, spec, role): one of id and spec is None.
+    actors: tuple[tuple[int | None, dict | None, str], ...]
+    # (article_id, spec, quote)
+    sources: tuple[tuple[int | None, dict | None, str | None], ...]
+    summary: str | None
+    # The revision's data without what the writer adds: a JSON object.
+    snapshot: bytes
+
+
+def prepare(record: dict) -> Prepared:
+    """What a valid record will write, computed without the database."""
+    digest = _digest(record)
     precision = record.get("date_precision") or "day"
     end = record.get("date_end") or derive_date_end(record["date_start"], precision)
-    fields = {**{n: record.get(n) for n in EVENT_FIELDS}, "date_precision": precision}
-    fields["date_end"] = end
-    sourced = bool(record.get("source"))
+    fields = {n: record.get(n) for n in EVENT_FIELDS}
+    fields["date_precision"], fields["date_end"] = precision, end
     attributes = record.get("source_attributes")
-    return (
-        *(fields[n] for n in EVENT_FIELDS),
-        record.get("location_id") or resolver.place(record.get("location")),
-        record.get("source"),
+    source = record.get("source")
+    values = (
+        *fields.values(),
+        source,
         record.get("source_id"),
-        resolver.source_file if sourced else None,
-        resolver.stamp if sourced else None,
         None if attributes is None else orjson.dumps(attributes).decode(),
         digest,
-        resolver.stamp,
-        resolver.stamp,
-        resolver.author,
-        resolver.author,
+    )
+    fields.update(
+        source=source,
+        source_id=record.get("source_id"),
+        source_attributes=attributes,
+    )
+    return Prepared(
+        (source, record.get("source_id")),
+        digest,
+        values,
+        record.get("location_id"),
+        record.get("location"),
+        tuple(
+            (link.get("actor_id"), link.get("actor"), link["role"])
+            for link in record.get("actors") or ()
+        ),
+        tuple(
+            (link.get("article_id"), link.get("article"), link.get("quote"))
+            for link in record.get("sources") or ()
+        ),
+        record.get("summary"),
+        orjson.dumps(fields),
     )
 
 
-def _snapshot(event_id, values, record, actors, sources, now) -> dict:
-    """The event as history stores it, from the values just written."""
-    data = dict(zip(EVENT_COLUMNS, values, strict=True))
-    del data["source_hash"]
-    data.update(
-        id=event_id,
-        created_at=now,
-        updated_at=now,
-        source_imported_at=now if data["source"] else None,
-        source_attributes=record.get("source_attributes"),
-        actors=[{"actor_id": a, "role": r} for _, a, r, _ in actors],
-        sources=[{"article_id": a, "quote": q} for _, a, q, _ in sources],
-    )
-    return data
-
-
-def _links(record: dict, event_id: int, resolver: Resolver):
+def _links(prepared: Prepared, event_id: int, resolver: Resolver):
     actors, seen = [], set()
-    for position, link in enumerate(record.get("actors") or []):
-        actor_id = link.get("actor_id") or resolver.actor(link["actor"])
-        if (actor_id, link["role"]) not in seen:
-            seen.add((actor_id, link["role"]))
-            actors.append((event_id, actor_id, link["role"], position))
+    for position, (actor_id, spec, role) in enumerate(prepared.actors):
+        actor_id = actor_id or resolver.actor(spec)
+        if (actor_id, role) not in seen:
+            seen.add((actor_id, role))
+            actors.append((event_id, actor_id, role, position))
     sources = [
-        (
-            event_id,
-            link.get("article_id") or resolver.article(link["article"]),
-            link.get("quote"),
-            position,
-        )
-        for position, link in enumerate(record.get("sources") or [])
+        (event_id, article_id or resolver.article(spec), quote, position)
+        for position, (article_id, spec, quote) in enumerate(prepared.sources)
     ]
     return actors, sources
 
 
-def write(records: list[dict], resolver: Resolver) -> Tally:
-    """Write valid records (in the caller's transaction); count what changed."""
+def _data(resolver: Resolver, prepared: Prepared, event_id, location_id, links):
+    """The revision's data: the prepared part spliced with what the writer adds."""
+    actors, sources = links
+    added = orjson.dumps(
+        {
+            "id": event_id,
+            "location_id": location_id,
+            "actors": [{"actor_id": a, "role": r} for _, a, r, _ in actors],
+            "sources": [{"article_id": a, "quote": q} for _, a, q, _ in sources],
+        }
+    )
+    stamps = resolver.sourced_stamps if prepared.key[0] else resolver.stamps
+    # Both are non-empty JSON objects: drop one's "}" and the other's "{".
+    return b"".join((added[:-1], stamps, prepared.snapshot[1:]))
+
+
+def write(records: list[Prepared], resolver: Resolver) -> Tally:
+    """Write prepared records (in the caller's transaction); count what changed."""
     tally = Tally()
-    digests = [_digest(r) for r in records]
-    keys = [(r.get("source"), r.get("source_id")) for r in records]
+    keys = [p.key for p in records]
     existing = _existing(keys)
     fresh, fresh_keyed, changed, unchanged = [], {}, [], {}
     # A file may list one identity twice: the later row wins, the earlier
     # ones count as unchanged and report the same event id.
     latest = {key: index for index, key in enumerate(keys) if key[1]}
     superseded = {}
-    for index, (record, digest, key) in enumerate(
-        zip(records, digests, keys, strict=True)
-    ):
+    location_ids = {}
+    for index, prepared in enumerate(records):
+        key = prepared.key
         if key[1] and latest[key] != index:
             superseded[index] = latest[key]
             tally.unchanged += 1
             continue
         known = existing.get(key) if key[1] else None
-        if known is not None and known[1] == digest:
+        if known is not None and known[1] == prepared.digest:
             tally.unchanged += 1
             unchanged[index] = known[0]
             continue
-        values = _event_values(record, digest, resolver)
+        location_ids[index] = location_id = prepared.location_id or resolver.place(
+            prepared.location
+        )
+        values = (*prepared.values, location_id, *resolver.writer_values(prepared))
         if known is not None:
             changed.append((index, known[0], values))
         elif key[1]:
@@ -413,9 +479,6 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
         else:
             fresh.append((index, values))
     ids: dict[int, int] = {}
-    values_at = {i: v for i, v in fresh_keyed.values()}
-    values_at.update(dict(fresh))
-    values_at.update({i: v for i, _, v in changed})
     before = {
         r.id: history.snapshot(r)
         for r in history.load(Event, [event_id for _, event_id, _ in changed])
@@ -431,11 +494,11 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
             "event", dict(zip(EVENT_COLUMNS, values, strict=True))
         )
     tally.created = len(fresh_keyed) + len(fresh)
+    columns = Event._meta.columns
     for index, event_id, values in changed:
         row = dict(zip(EVENT_COLUMNS, values, strict=True))
         del row["created_at"], row["created_by"]
-        row["source_attributes"] = records[index].get("source_attributes")
-        columns = Event._meta.columns
+        row["source_attributes"] = orjson.loads(row["source_attributes"] or "null")
         Event.update({columns[c]: v for c, v in row.items()}).where(
             Event.id == event_id
         ).execute()
@@ -447,19 +510,20 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
         EventSource.delete().where(EventSource.event.in_(touched)).execute()
     actor_rows, source_rows, texts, revisions = [], [], {}, []
     for index, event_id in sorted(ids.items()):
-        actors, sources = _links(records[index], event_id, resolver)
+        prepared = records[index]
+        links = actors, sources = _links(prepared, event_id, resolver)
         actor_rows += actors
         source_rows += sources
         quotes = "\n".join(q for *_, q, _ in sources if q)
-        texts[event_id] = (records[index].get("summary"), quotes)
-        after = _snapshot(
-            event_id, values_at[index], records[index], actors, sources, resolver.now
-        )
+        texts[event_id] = (prepared.summary, quotes)
+        data = _data(resolver, prepared, event_id, location_ids[index], links)
         if event_id in before:
+            after = orjson.loads(data)
             after["created_at"] = before[event_id]["created_at"]
             after["created_by"] = before[event_id]["created_by"]
-        action = "update" if event_id in before else "create"
-        revisions.append(("event", event_id, action, before.get(event_id), after, None))
+            revisions.append(("event", event_id, "update", before[event_id], after))
+        else:
+            revisions.append(("event", event_id, "create", None, data))
     bulk_sql.insert_many(
         "event_actor", ("event_id", "actor_id", "role", "position"), actor_rows, True
     )
@@ -469,12 +533,12 @@ def write(records: list[dict], resolver: Resolver) -> Tally:
         source_rows,
         True,
     )
-    search.index_texts(texts)
+    search.index_texts(texts, replacing=[event_id for _, event_id, _ in changed])
     # Places, actors and articles first, so a mirror meets them before events.
     for model, created in resolver.created.items():
         history.record_created(model, created)
         created.clear()
-    history.record_many(revisions)
+    history.record_many(r + (None,) for r in revisions)
     _keep_statistics(resolver, len(records))
     for index, final in superseded.items():
         unchanged[index] = ids.get(final, unchanged.get(final))
@@ -586,4 +650,4 @@ def write_batch(records: list[dict | None], label: str, errors: dict) -> Tally:
                 errors[index] = found[position]
         if errors:
             raise InvalidData("Some records are invalid.", {"events": errors})
-        return write(list(loaded.values()), Resolver(label))
+        return write([prepare(r) for r in loaded.values()], Resolver(label))

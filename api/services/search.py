@@ -65,8 +65,14 @@ def index_event(event_id: int) -> None:
     _write(EVENTS, event_id, {"summary": summary, "quotes": text})
 
 
-def index_texts(texts: dict[int, tuple[str | None, str]]) -> None:
-    """Index events from their text at hand: {event_id: (summary, quotes)}."""
+def index_texts(
+    texts: dict[int, tuple[str | None, str]], replacing: list[int] | None = None
+) -> None:
+    """Index events from their text at hand: {event_id: (summary, quotes)}.
+
+    ``replacing`` names the events indexed before (all of them when None);
+    new ones have nothing to remove.
+    """
     if not texts:
         return
     if _on_postgres():
@@ -77,7 +83,7 @@ def index_texts(texts: dict[int, tuple[str | None, str]]) -> None:
             [(i, f"{s or ''}\n{q}") for i, (s, q) in texts.items()],
         )
     else:
-        ids = list(texts)
+        ids = list(texts) if replacing is None else replacing
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             marks = ", ".join("?" for _ in part)
