@@ -5,156 +5,25 @@ but every bad row is still reported. With ``on_error="skip"`` the good rows
 are committed chunk by chunk and the bad ones reported.
 """
 
-import csv
-import multiprocessing
-import os
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from queue import Empty
 
 from api.db import db
 from api.models import ImportJob
 from api.models.base import current_author, utcnow
-from api.services import importers, ingest
+from api.services import ingest
 from api.services.common import get_or_404
-from api.services.ingest import Prepared
-
-CHUNK_SIZE = 1000
-# Files from this size on are read by a second process (see _parsed_elsewhere).
-PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-MAX_REPORTED_ERRORS = 1000
-# Long ACLED notes and GDELT URLs must not trip the csv module's default limit.
-csv.field_size_limit(16 * 1024 * 1024)
+from api.services.import_reading import (
+    Report,
+    chunks,
+    chunks_read_elsewhere,
+    read_elsewhere,
+)
 
 
 class _Abort(Exception):
     """Unwinds the all-or-nothing transaction once the whole file was checked."""
-
-
-@dataclass
-class Report:
-    format: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    errors: list[dict] = field(default_factory=list)
-    committed: bool = False
-
-    def reject(self, line: int | None, error_field: str, message: str):
-        self.rejected += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(
-                {
-                    "line": line,
-                    "field": _printable(error_field),
-                    "message": _printable(message),
-                }
-            )
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def _printable(text: str) -> str:
-    # Bytes that were not UTF-8 come through as surrogates; show them escaped.
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _flatten(errors: dict, prefix: str = ""):
-    for key, value in errors.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            yield from _flatten(value, path)
-        else:
-            yield path, "; ".join(value)
-
-
-def _chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
-    mapper = importers.FORMATS[format_name]
-    chunk: list[Prepared] = []
-    try:
-        for row in importers.rows(format_name, path):
-            report.rows += 1
-            if row.error is not None:
-                report.reject(row.line, row.error.field, row.error.message)
-                continue
-            try:
-                record = mapper(row)
-            except importers.RowError as error:
-                report.reject(row.line, error.field, error.message)
-                continue
-            problems = ingest.record_errors(record)
-            if problems:
-                for name, message in _flatten(problems):
-                    report.reject(row.line, name, message)
-                continue
-            chunk.append(ingest.prepare(record))
-            if len(chunk) >= CHUNK_SIZE:
-                yield chunk
-                chunk = []
-    except importers.RowError as error:
-        # The file cannot be read past here (an unterminated quote, say).
-        report.reject(error.line, error.field, error.message)
-    if chunk:
-        yield chunk
-
-
-def _parse(format_name: str, path: str, out) -> None:
-    """The parser process: prepared chunks, and the rows' count and errors so far."""
-    report = Report(format_name)
-    sent = 0
-    try:
-        for chunk in _chunks(format_name, path, report):
-            out.put((chunk, report.rows, report.rejected, report.errors[sent:]))
-            sent = len(report.errors)
-        out.put((None, report.rows, report.rejected, report.errors[sent:]))
-    except BaseException as error:  # noqa: BLE001 - the writer must hear of it
-        out.put((error.__class__.__name__, str(error)))
-        raise
-
-
-def _parsed_elsewhere(format_name: str, path, report: Report):
-    """``_chunks`` computed by a second process while this one writes.
-
-    Reading and mapping rows costs about as much as writing them, so on a
-    machine with two cores a large file imports in about half the time. The
-    queue holds a few chunks: memory stays flat whatever the file size.
-    """
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue(maxsize=4)
-    parser = context.Process(
-        target=_parse, args=(format_name, str(path), queue), daemon=True
-    )
-    parser.start()
-    try:
-        while True:
-            try:
-                message = queue.get(timeout=1)
-            except Empty:
-                if not parser.is_alive():
-                    raise RuntimeError("The parser process stopped.") from None
-                continue
-            if len(message) == 2:
-                raise RuntimeError(f"The parser process failed: {message[1]}")
-            chunk, report.rows, report.rejected, errors = message
-            report.errors.extend(errors)
-            if chunk is None:
-                return
-            yield chunk
-    finally:
-        if parser.is_alive():
-            parser.terminate()
-        parser.join()
-
-
-def _use_parser_process(path, parallel: bool | None) -> bool:
-    if parallel is not None:
-        return parallel
-    return (os.cpu_count() or 1) > 1 and Path(path).stat().st_size >= PARALLEL_MIN_BYTES
 
 
 def run_import(
@@ -172,10 +41,10 @@ def run_import(
     """
     report = Report(format_name)
     source_file = source_file or Path(path).name
-    if _use_parser_process(path, parallel):
-        chunks = _parsed_elsewhere(format_name, path, report)
+    if read_elsewhere(path, parallel):
+        prepared = chunks_read_elsewhere(format_name, path, report)
     else:
-        chunks = _chunks(format_name, path, report)
+        prepared = chunks(format_name, path, report)
 
     def write(chunk, resolver):
         tally = ingest.write(chunk, resolver)
@@ -187,7 +56,7 @@ def run_import(
 
     if on_error == "skip":
         resolver = ingest.Resolver(source_file)
-        for chunk in chunks:
+        for chunk in prepared:
             with db.atomic():
                 write(chunk, resolver)
         report.committed = True
@@ -195,7 +64,7 @@ def run_import(
     try:
         with db.atomic():
             resolver = ingest.Resolver(source_file)
-            for chunk in chunks:
+            for chunk in prepared:
                 if not report.rejected:
                     write(chunk, resolver)
             if report.rejected:

@@ -19,6 +19,7 @@ from api.models import (
     Location,
 )
 from api.services import imports
+from api.services.import_reading import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = {
@@ -94,7 +95,7 @@ def export_file(tmp_path):
     return write
 
 
-def run_import(app, format_name, path, **options) -> imports.Report:
+def run_import(app, format_name, path, **options) -> Report:
     with app.extensions["dateline_db"].connection_context():
         return imports.run_import(format_name, path, **options)
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from api.services import imports
+from api.services import import_reading
 from tests.ingest.conftest import (
     ID_COLUMNS,
     counts,
@@ -494,7 +494,7 @@ def test_skip_writes_the_good_rows(
 
 def test_bad_row_after_written_chunks_rolls_back(app, export_file, monkeypatch):
     # Two rows a chunk: two chunks are written before the bad last row is read.
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(import_reading, "CHUNK_SIZE", 2)
     rows = with_changes("acled", "YEM71929", fatalities="-1")
     path = export_file("acled", rows)
 
