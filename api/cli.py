@@ -108,7 +108,7 @@ def register_commands(app: Flask):
         help="abort: one bad row and nothing is written; skip: keep the good rows.",
     )
     def import_events(format_name, path, on_error):
-        """Import an ACLED, UCDP GED or GDELT export file (acled, ucdp-ged, gdelt)."""
+        """Import an export file: acled, ucdp-ged, gdelt, or dateline (our CSV)."""
         current_author.set("import-events")
         with open(path, "rb") as handle:
             total = sum(

@@ -1,8 +1,12 @@
-"""What each kind of record looks like as a file: columns, records and points."""
+"""What each kind of record looks like as a file: columns, records and points.
+
+Events, whose files carry their links and places, have a module of their own
+(``api.event_export``).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from operator import itemgetter
 
 import marshmallow as ma
@@ -10,7 +14,6 @@ import marshmallow as ma
 from api.writers import cell
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema
-from schemas.events import EventSchema
 from schemas.locations import LocationSchema
 
 LAST = ("created_at", "updated_at")
@@ -156,100 +159,18 @@ class Export:
 
 def _plain(name: str, field: ma.fields.Field) -> Cells:
     if isinstance(field, ma.fields.DateTime):
-        return column(name, SAME, convert=_iso)
+        return column(name, SAME, convert=iso_text)
     if isinstance(field, ma.fields.List):
         return column(name, SAME, convert=cell)
     # None, str, numbers and dates: the csv module writes them as wanted.
     return column(name, SAME)
 
 
-def _iso(value):
+def iso_text(value):
+    """A timestamp as ISO 8601 text (SQLite's are read as such already)."""
     return value.isoformat() if value.__class__ is datetime else value
 
 
-def _actor_cells(row: dict) -> list:
-    links = row["actor_links"]
-    return [
-        cell([f"{name} [{role}]" for _, _, role, name in links]),
-        cell([link[1] for link in links]),
-        cell([link[2] for link in links]),
-    ]
-
-
-def _source_cells(row: dict) -> list:
-    links = row["source_links"]
-    return [cell([link[3] for link in links]), cell([link[2] for link in links])]
-
-
-def _event_links(row: dict) -> dict:
-    return {
-        "actors": [{"actor_id": a, "role": r} for _, a, r, _ in row["actor_links"]],
-        "sources": [
-            {"article_id": a, "quote": q} for _, a, q, _ in row["source_links"]
-        ],
-    }
-
-
-EVENT_CSV = (
-    column("event_code", "CAMEO code"),
-    column("event_name", "the code's name in the CAMEO codebook"),
-    column("summary", SAME),
-    column("date_start", "ISO 8601 date"),
-    column("date_end", "ISO 8601 date"),
-    column("date_precision", "day, week, month or year"),
-    column("location_id", SAME),
-    column("location_name", "name of the location"),
-    column("country", "the location's country (ISO alpha-3)", "location_country"),
-    column("latitude", "the location's latitude (WGS 84)", "location_latitude"),
-    column("longitude", "the location's longitude (WGS 84)", "location_longitude"),
-    column("geo_precision", SAME),
-    column("fatalities", "empty when unknown"),
-    Cells(
-        ("actors", "actor_ids", "roles"),
-        (
-            "each actor as `Name [role]`, in the event's order",
-            "their ids, in the same order",
-            "their roles, in the same order",
-        ),
-        compute=_actor_cells,
-    ),
-    Cells(
-        ("sources", "quotes"),
-        (
-            "URLs of the articles that report it",
-            "each source's quote, in the same order (empty where none)",
-        ),
-        compute=_source_cells,
-    ),
-)
-_STAMP = datetime(2020, 3, 9, 12, 0, tzinfo=UTC)
-EVENT_SAMPLE = {
-    "id": 7,
-    "event_code": "0871",
-    "event_name": "Declare truce, ceasefire",
-    "summary": "Russia and Turkey agree a ceasefire in Idlib from midnight.",
-    "date_start": date(2020, 3, 5),
-    "date_end": date(2020, 3, 5),
-    "location_id": 3,
-    "location_name": "Idlib Governorate",
-    "location_country": "SYR",
-    "location_latitude": 35.75,
-    "location_longitude": 36.75,
-    "geo_precision": "admin1",
-    "fatalities": 0,
-    "actor_links": [(7, 1, "initiator", "Russia"), (7, 2, "initiator", "Turkey")],
-    "source_links": [(7, 1, "A joint document was adopted.", "https://example.org/1")],
-    "created_at": _STAMP,
-    "updated_at": _STAMP,
-}
-
-EVENTS = Export(
-    EventSchema,
-    links=_event_links,
-    csv_head=EVENT_CSV,
-    point=itemgetter("location_longitude", "location_latitude"),
-    example=EVENT_SAMPLE,
-)
 LOCATIONS = Export(
     LocationSchema,
     point=itemgetter("longitude", "latitude"),

@@ -10,7 +10,8 @@ import orjson
 
 from api import writers
 from api.db import db
-from api.export_formats import ACTORS, ARTICLES, EVENTS, LOCATIONS, Export
+from api.event_export import EVENTS
+from api.export_formats import ACTORS, ARTICLES, LOCATIONS, Export
 from api.resources.blueprint import problem
 from api.services import exports
 from api.writers import cell

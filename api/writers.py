@@ -43,10 +43,16 @@ def cell(value):
 
 
 def split_cell(text: str) -> list[str]:
-    """The values of a list cell written by :func:`cell`."""
-    values, current, chars = [], [], iter(text)
+    """The values of a list cell written by :func:`cell`.
+
+    Imports read every list cell of every row: without a backslash nothing
+    was escaped, and each ``;`` is a separator, split at C speed.
+    """
     if not text:
         return []
+    if "\\" not in text:
+        return text.split(LIST_SEPARATOR)
+    values, current, chars = [], [], iter(text)
     for char in chars:
         if char == "\\":
             current.append(next(chars, ""))

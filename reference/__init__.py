@@ -1,1 +1,1 @@
-"""Reference codes shared by schemas and services: countries, languages."""
+"""Reference codes shared by schemas and services: countries, languages, kinds."""

@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 
 from schemas.common import InputSchema, RecordSchema
 
-FORMATS = ("acled", "ucdp-ged", "gdelt")
+FORMATS = ("acled", "ucdp-ged", "gdelt", "dateline")
 
 
 class ImportFormSchema(InputSchema):
@@ -13,8 +13,9 @@ class ImportFormSchema(InputSchema):
         required=True,
         validate=ma.validate.OneOf(FORMATS),
         metadata={
-            "description": "acled (ACLED export CSV), ucdp-ged (UCDP GED CSV) or "
-            "gdelt (GDELT 2.0 events export, tab-separated, no header).",
+            "description": "acled (ACLED export CSV), ucdp-ged (UCDP GED CSV), "
+            "gdelt (GDELT 2.0 events export, tab-separated, no header) or "
+            "dateline (Dateline's own event CSV, `GET /events/?format=csv`).",
             "example": "acled",
         },
     )

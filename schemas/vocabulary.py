@@ -1,42 +1,19 @@
 """The fixed, documented lists of values that kinds, roles and precisions take."""
 
-ACTOR_KINDS = (
-    "person",
-    "state",
-    "government",
-    "military",
-    "police",
-    "armed_group",
-    "political_party",
-    "organisation",
-    "international_organisation",
-    "ngo",
-    "media",
-    "business",
-    "religious_group",
-    "ethnic_group",
-    "civilians",
-    "protesters",
-    "other",
+from reference.vocabulary import (
+    ACTOR_KINDS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    LOCATION_KINDS,
+    POINT_LOCATION_KINDS,
+    ROLES,
 )
 
-LOCATION_KINDS = (
-    "region",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "city",
-    "site",
-    "route",
-    "other",
-)
-# Kinds that are points: coordinates are required. Areas and lines may have a
-# representative point or none.
-POINT_LOCATION_KINDS = ("city", "site")
-
-ROLES = ("initiator", "target", "mediator", "participant", "supporter", "affected")
-
-DATE_PRECISIONS = ("day", "week", "month", "year")
-
-GEO_PRECISIONS = ("exact", "near", "admin3", "admin2", "admin1", "country", "region")
+__all__ = [
+    "ACTOR_KINDS",
+    "DATE_PRECISIONS",
+    "GEO_PRECISIONS",
+    "LOCATION_KINDS",
+    "POINT_LOCATION_KINDS",
+    "ROLES",
+]

@@ -1,4 +1,4 @@
-"""HTTP endpoints to import dataset files (ACLED, UCDP GED, GDELT) as jobs."""
+"""HTTP endpoints to import dataset files (ACLED, UCDP GED, GDELT, Dateline) as jobs."""
 
 import tempfile
 import uuid
@@ -15,10 +15,10 @@ blp = Blueprint(
     "Imports",
     __name__,
     url_prefix="/imports",
-    description="Import an export file of a public event dataset. The upload "
-    "answers 202 with a job; follow its Location until the status is "
-    "succeeded or failed. Re-importing a file changes nothing; a newer export "
-    "updates the rows that changed.",
+    description="Import an export file of a public event dataset, or an event CSV "
+    "of Dateline itself. The upload answers 202 with a job; follow its Location "
+    "until the status is succeeded or failed. Re-importing a file changes "
+    "nothing; a newer export updates the rows that changed.",
 )
 
 

@@ -47,7 +47,12 @@ def insert_many(
 
 
 def storable(value):
-    return _value(value)
+    """A value as the database keeps it, for rows built once and written often."""
+    value = _value(value)
+    if isinstance(value, datetime) and isinstance(db.obj, pw.SqliteDatabase):
+        # What sqlite3's adapter would make of it, on every row it is written to.
+        return value.isoformat(" ")
+    return value
 
 
 def select(sql: str, params=()) -> list[tuple]:

@@ -26,6 +26,7 @@ from api.models import (
     EventActor,
     EventSource,
     Location,
+    LocationAncestor,
 )
 from api.models.base import UTCDateTimeField
 from api.services import event_codes
@@ -40,9 +41,11 @@ def batches(
     Nothing is read until the batches are iterated; a bad cursor raises now.
     Rows are read ``size`` at a time by keyset from the listing's cursor on:
     memory stays flat whatever the number of rows. Events also carry their
-    place (``location_*``), code name and links (``actor_links``: event id,
-    actor id, role, name; ``source_links``: event id, article id, quote, URL);
-    actors their aliases.
+    place (``location_*``; ``location_parents``: the places it lies in,
+    nearest first, each as name, kind, country, latitude, longitude), their
+    identity (``source``, ``source_id``), fatality range, code name and links
+    (``actor_links``: event id, actor id, role, name, kind, country;
+    ``source_links``: event id, article id, quote, URL); actors their aliases.
     """
     model = listing.query.model
     names = list(dict.fromkeys([*columns, *(k.name for k in listing.keys)]))
@@ -98,9 +101,16 @@ def _among(column: pw.Field, ids: list[int]) -> pw.Expression:
     return column == pw.fn.ANY(pw.Value(ids, unpack=False))
 
 
-def _with_place(query: pw.ModelSelect) -> pw.ModelSelect:
+def _widen_events(query: pw.ModelSelect) -> pw.ModelSelect:
+    """Events with their place, and what the CSV has beyond the JSON record
+    (identity, fatality range, place kind) so that it can be imported again."""
     return query.select_extend(
+        Event.source.alias("source"),
+        Event.source_id.alias("source_id"),
+        Event.fatalities_low.alias("fatalities_low"),
+        Event.fatalities_high.alias("fatalities_high"),
         Location.name.alias("location_name"),
+        Location.kind.alias("location_kind"),
         Location.country.alias("location_country"),
         Location.latitude.alias("location_latitude"),
         Location.longitude.alias("location_longitude"),
@@ -110,13 +120,20 @@ def _with_place(query: pw.ModelSelect) -> pw.ModelSelect:
 def _attach_event_links(rows: list[dict]) -> None:
     by_id = {row["id"]: row for row in rows}
     names = _code_names()
+    parents = _parent_chains({row["location_id"] for row in rows} - {None})
     for row in rows:
         row["event_name"] = names.get(row["event_code"])
+        row["location_parents"] = parents.get(row["location_id"], ())
         row["actor_links"] = row["source_links"] = ()
     database = Event._meta.database
     actors = (
         EventActor.select(
-            EventActor.event, EventActor.actor, EventActor.role, Actor.name
+            EventActor.event,
+            EventActor.actor,
+            EventActor.role,
+            Actor.name,
+            Actor.kind,
+            Actor.country,
         )
         .join(Actor, on=(EventActor.actor == Actor.id))
         .where(_among(EventActor.event, list(by_id)))
@@ -132,6 +149,37 @@ def _attach_event_links(rows: list[dict]) -> None:
         .order_by(EventSource.event, EventSource.position, EventSource.id)
     )
     _group(by_id, "source_links", database.execute(sources))
+
+
+def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
+    """Each place's enclosing places, nearest first, from the closure table.
+
+    A batch's places share their chains: one query, and one tuple per place
+    (equal chains are equal tuples, which lets a writer cache their cells).
+    """
+    if not location_ids:
+        return {}
+    query = (
+        LocationAncestor.select(
+            LocationAncestor.location,
+            Location.name,
+            Location.kind,
+            Location.country,
+            Location.latitude,
+            Location.longitude,
+        )
+        .join(Location, on=(LocationAncestor.ancestor == Location.id))
+        .where(
+            _among(LocationAncestor.location, sorted(location_ids))
+            & (LocationAncestor.depth > 0)
+        )
+        .order_by(LocationAncestor.location, LocationAncestor.depth)
+    )
+    rows = Location._meta.database.execute(query).fetchall()
+    return {
+        place_id: tuple(link[1:] for link in links)
+        for place_id, links in groupby(rows, itemgetter(0))
+    }
 
 
 def _group(by_id: dict, key: str, cursor) -> None:
@@ -159,6 +207,6 @@ def _attach_aliases(rows: list[dict]) -> None:
 
 
 _EXTRAS = {
-    Event: (_with_place, _attach_event_links),
+    Event: (_widen_events, _attach_event_links),
     Actor: (None, _attach_aliases),
 }

@@ -73,6 +73,7 @@ def _flatten(errors: dict, prefix: str = ""):
 def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
     mapper = importers.FORMATS[format_name]
     chunk: list[Prepared] = []
+    seen: set = set()
     try:
         for row in importers.rows(format_name, path):
             report.rows += 1
@@ -89,7 +90,7 @@ def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
                 for name, message in _flatten(problems):
                     report.reject(row.line, name, message)
                 continue
-            chunk.append(ingest.prepare(record))
+            chunk.append(ingest.once(ingest.prepare(record), seen))
             if len(chunk) >= CHUNK_SIZE:
                 yield chunk
                 chunk = []

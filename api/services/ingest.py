@@ -119,6 +119,13 @@ class Resolver:
         self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
         self.written = 0
         self.analyzed_at = 0
+        self.resolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
+        self.unresolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
+        self.finders = {
+            "place": self.place,
+            "actor": self.actor,
+            "article": self.article,
+        }
         # What every event of this import shares, as values and as JSON.
         shared = {
             "source_file": None,
@@ -184,6 +191,30 @@ class Resolver:
                 (place_id,),
             )
         return self.chains[place_id]
+
+    def known(self, kind: str, key, spec: dict | None) -> int:
+        """The id of an inline place, actor or article by the key ``prepare`` gave.
+
+        Each is resolved once per import; ``spec`` may be left out (None)
+        once its key was seen, which spares sending it again.
+        """
+        found = self.resolved[kind].get(key)
+        if found is None:
+            spec = spec or self.unresolved[kind].pop(key, None)
+            if spec is None:
+                raise LookupError(f"{kind} {key!r} was not given before")
+            self.resolved[kind][key] = found = self.finders[kind](spec)
+        return found
+
+    def remember(self, prepared: "Prepared") -> None:
+        """Keep the specs of a record left unwritten, for later ones that need them."""
+        place = prepared.location
+        if place is not None and place[1] is not None:
+            self.unresolved["place"].setdefault(place[0], place[1])
+        for kind, links in (("actor", prepared.actors), ("article", prepared.sources)):
+            for _, key, spec, _ in links:
+                if spec is not None and key not in self.resolved[kind]:
+                    self.unresolved[kind].setdefault(key, spec)
 
     def place(self, spec: dict | None) -> int | None:
         """The id of a place and its parents, given inline; one lookup when seen."""
@@ -366,11 +397,13 @@ class Prepared(NamedTuple):
     digest: str
     values: tuple  # PREPARED_COLUMNS
     location_id: int | None
-    location: dict | None
-    # (actor_id, spec, role): one of id and spec is None.
-    actors: tuple[tuple[int | None, dict | None, str], ...]
-    # (article_id, spec, quote)
-    sources: tuple[tuple[int | None, dict | None, str | None], ...]
+    # Inline records as (key, spec), spec None when an earlier record of the
+    # same import gave it (see ``once``).
+    location: tuple | None
+    # (actor_id, key, spec, role): the id, or the key and spec.
+    actors: tuple[tuple, ...]
+    # (article_id, key, spec, quote)
+    sources: tuple[tuple, ...]
     summary: str | None
     # The revision's data without what the writer adds: a JSON object.
     snapshot: bytes
@@ -397,18 +430,29 @@ def prepare(record: dict) -> Prepared:
         source_id=record.get("source_id"),
         source_attributes=attributes,
     )
+    place = record.get("location")
     return Prepared(
         (source, record.get("source_id")),
         digest,
         values,
         record.get("location_id"),
-        record.get("location"),
+        None if place is None else (_chain_key(place), place),
         tuple(
-            (link.get("actor_id"), link.get("actor"), link["role"])
+            (
+                link.get("actor_id"),
+                _actor_key(link.get("actor")),
+                link.get("actor"),
+                link["role"],
+            )
             for link in record.get("actors") or ()
         ),
         tuple(
-            (link.get("article_id"), link.get("article"), link.get("quote"))
+            (
+                link.get("article_id"),
+                _article_key(link.get("article")),
+                link.get("article"),
+                link.get("quote"),
+            )
             for link in record.get("sources") or ()
         ),
         record.get("summary"),
@@ -416,16 +460,52 @@ def prepare(record: dict) -> Prepared:
     )
 
 
+def _actor_key(spec: dict | None) -> bytes | None:
+    return None if spec is None else orjson.dumps(spec, option=orjson.OPT_SORT_KEYS)
+
+
+def _article_key(spec: dict | None) -> str | None:
+    return None if spec is None else spec["url"].strip()
+
+
+def once(prepared: Prepared, seen: set) -> Prepared:
+    """``prepared`` without the inline specs an earlier record gave (in ``seen``).
+
+    Places and actors recur in every row of a dataset; sent from the reading
+    process once each, they cost a fraction to send.
+    """
+    place = prepared.location
+    if place is not None:
+        if ("place", place[0]) in seen:
+            place = (place[0], None)
+        seen.add(("place", place[0]))
+    actors = []
+    for actor_id, key, spec, role in prepared.actors:
+        if spec is not None and ("actor", key) in seen:
+            spec = None
+        seen.add(("actor", key))
+        actors.append((actor_id, key, spec, role))
+    sources = []
+    for article_id, key, spec, quote in prepared.sources:
+        if spec is not None and ("article", key) in seen:
+            spec = None
+        seen.add(("article", key))
+        sources.append((article_id, key, spec, quote))
+    return prepared._replace(
+        location=place, actors=tuple(actors), sources=tuple(sources)
+    )
+
+
 def _links(prepared: Prepared, event_id: int, resolver: Resolver):
     actors, seen = [], set()
-    for position, (actor_id, spec, role) in enumerate(prepared.actors):
-        actor_id = actor_id or resolver.actor(spec)
+    for position, (actor_id, key, spec, role) in enumerate(prepared.actors):
+        actor_id = actor_id or resolver.known("actor", key, spec)
         if (actor_id, role) not in seen:
             seen.add((actor_id, role))
             actors.append((event_id, actor_id, role, position))
     sources = [
-        (event_id, article_id or resolver.article(spec), quote, position)
-        for position, (article_id, spec, quote) in enumerate(prepared.sources)
+        (event_id, article_id or resolver.known("article", key, spec), quote, i)
+        for i, (article_id, key, spec, quote) in enumerate(prepared.sources)
     ]
     return actors, sources
 
@@ -462,14 +542,17 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         if key[1] and latest[key] != index:
             superseded[index] = latest[key]
             tally.unchanged += 1
+            resolver.remember(prepared)
             continue
         known = existing.get(key) if key[1] else None
         if known is not None and known[1] == prepared.digest:
             tally.unchanged += 1
             unchanged[index] = known[0]
+            resolver.remember(prepared)
             continue
-        location_ids[index] = location_id = prepared.location_id or resolver.place(
-            prepared.location
+        place = prepared.location
+        location_ids[index] = location_id = prepared.location_id or (
+            None if place is None else resolver.known("place", *place)
         )
         values = (*prepared.values, location_id, *resolver.writer_values(prepared))
         if known is not None:

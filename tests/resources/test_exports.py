@@ -90,7 +90,9 @@ def test_csv_parses_back_to_the_json_records(client, records):
     text = raw.decode("utf-8")
     assert text.count("\r\n") >= 8 and "\n" not in text.replace("\r\n", "")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    events = json_list(client, "/events/?include=location&include=sources")
+    events = json_list(
+        client, "/events/?include=location&include=sources&include=actors"
+    )
     actors = {a["id"]: a for a in json_list(client, "/actors/")}
     assert [int(r["id"]) for r in rows] == [e["id"] for e in events]
     for row, event in zip(rows, events, strict=True):
@@ -107,6 +109,19 @@ def test_csv_parses_back_to_the_json_records(client, records):
         assert row["location_name"] == place.get("name", "")
         assert row["country"] == (place.get("country") or "")
         assert row["latitude"] == str(place.get("latitude") or "")
+        assert row["location_kind"] == place.get("kind", "")
+        parents = place.get("ancestors", [])
+        assert split_cell(row["location_parents"]) == [p["name"] for p in parents]
+        assert split_cell(row["location_parent_kinds"]) == [p["kind"] for p in parents]
+        assert split_cell(row["location_parent_latitudes"]) == [
+            str(p["latitude"]) for p in parents
+        ]
+        # Entered here: the identity a copy keeps (see the dateline importer).
+        assert (row["source"], row["source_id"]) == (
+            "dateline",
+            f"{event['id']}@{event['created_at']}",
+        )
+        assert row["fatalities_low"] == row["fatalities_high"] == ""
         links = event["actors"]
         assert [int(i) for i in split_cell(row["actor_ids"])] == [
             a["actor_id"] for a in links
@@ -114,6 +129,10 @@ def test_csv_parses_back_to_the_json_records(client, records):
         assert split_cell(row["roles"]) == [a["role"] for a in links]
         assert split_cell(row["actors"]) == [
             f"{actors[a['actor_id']]['name']} [{a['role']}]" for a in links
+        ]
+        assert split_cell(row["actor_kinds"]) == [a["actor"]["kind"] for a in links]
+        assert split_cell(row["actor_countries"]) == [
+            a["actor"]["country"] for a in links
         ]
         sources = event["sources"]
         assert split_cell(row["sources"]) == [s["article"]["url"] for s in sources]

@@ -2,19 +2,22 @@
 
 from collections.abc import Callable, Iterator
 
-from api.services.importers import acled, gdelt, ucdp
+from api.services.importers import acled, dateline, gdelt, ucdp
 from api.services.importers.base import Row, RowError, read_csv
 
 FORMATS: dict[str, Callable[[Row], dict]] = {
     "acled": acled.record,
     "ucdp-ged": ucdp.record,
     "gdelt": gdelt.record,
+    "dateline": dateline.record,
 }
 
 
 def rows(format_name: str, path) -> Iterator[Row]:
     if format_name == "gdelt":
         return read_csv(path, delimiter="\t", fieldnames=gdelt.COLUMNS)
+    if format_name == "dateline":
+        return dateline.rows(path)
     return read_csv(path)
 
 

@@ -1,0 +1,176 @@
+"""What an event looks like as a file: its CSV columns, links and sample.
+
+The CSV carries, beyond the JSON record, what an import of the file (format
+``dateline``) needs to make the same event in another instance: its identity,
+its place's kind and parents, its actors' kinds and countries.
+"""
+
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from operator import itemgetter
+
+from api.export_formats import SAME, Cells, Export, column, iso_text
+from api.writers import cell
+from schemas.events import EventSchema
+
+# The source of events entered in Dateline itself, in CSV exports.
+NATIVE_SOURCE = "dateline"
+
+
+def _actor_cells(row: dict) -> list:
+    links = row["actor_links"]
+    return [
+        cell([f"{link[3]} [{link[2]}]" for link in links]),
+        cell([link[1] for link in links]),
+        cell([link[2] for link in links]),
+    ]
+
+
+def _actor_detail_cells(row: dict) -> list:
+    links = row["actor_links"]
+    return [cell([link[4] for link in links]), cell([link[5] for link in links])]
+
+
+def _source_cells(row: dict) -> list:
+    links = row["source_links"]
+    return [cell([link[3] for link in links]), cell([link[2] for link in links])]
+
+
+def _identity_cells(row: dict) -> list:
+    if row["source"] is not None and row["source_id"] is not None:
+        return [row["source"], row["source_id"]]
+    # An event entered here has no identity in a dataset. The one the file
+    # gives it never changes (neither its id nor its creation time do), and an
+    # event of another instance would need the same id, created in the same
+    # microsecond, to share it: an instance that imports the file keeps it.
+    return [NATIVE_SOURCE, f"{row['id']}@{iso_text(row['created_at'])}"]
+
+
+@lru_cache(maxsize=4096)
+def _chain_cells(chain: tuple) -> tuple:
+    # Many events share a place: each chain is written once, not once a row.
+    return tuple(cell([place[i] for place in chain]) for i in range(5))
+
+
+def _parent_cells(row: dict) -> tuple:
+    return _chain_cells(row["location_parents"])
+
+
+def _event_links(row: dict) -> dict:
+    return {
+        "actors": [{"actor_id": a[1], "role": a[2]} for a in row["actor_links"]],
+        "sources": [
+            {"article_id": a, "quote": q} for _, a, q, _ in row["source_links"]
+        ],
+    }
+
+
+EVENT_CSV = (
+    column("event_code", "CAMEO code"),
+    column("event_name", "the code's name in the CAMEO codebook"),
+    column("summary", SAME),
+    column("date_start", "ISO 8601 date"),
+    column("date_end", "ISO 8601 date"),
+    column("date_precision", "day, week, month or year"),
+    column("location_id", SAME),
+    column("location_name", "name of the location"),
+    column("country", "the location's country (ISO alpha-3)", "location_country"),
+    column("latitude", "the location's latitude (WGS 84)", "location_latitude"),
+    column("longitude", "the location's longitude (WGS 84)", "location_longitude"),
+    column("geo_precision", SAME),
+    column("fatalities", "empty when unknown"),
+    Cells(
+        ("actors", "actor_ids", "roles"),
+        (
+            "each actor as `Name [role]`, in the event's order",
+            "their ids, in the same order",
+            "their roles, in the same order",
+        ),
+        compute=_actor_cells,
+    ),
+    Cells(
+        ("sources", "quotes"),
+        (
+            "URLs of the articles that report it",
+            "each source's quote, in the same order (empty where none)",
+        ),
+        compute=_source_cells,
+    ),
+    # Later columns: what an import of the file (format `dateline`) needs.
+    Cells(
+        ("source", "source_id"),
+        (
+            "the dataset the event was imported from (acled, ucdp-ged, gdelt, "
+            "a client's name), or `dateline` for an event entered in Dateline",
+            "the event's id in that dataset, or `<id>@<created_at>` for an event "
+            "entered in Dateline. Together they identify the event: importing "
+            "the file (format `dateline`) updates the event that has them",
+        ),
+        compute=_identity_cells,
+    ),
+    column("fatalities_low", "lowest estimate of deaths, where the dataset has one"),
+    column("fatalities_high", "highest estimate of deaths, where the dataset has one"),
+    column("location_kind", "the location's kind (country, admin1, city...)"),
+    Cells(
+        (
+            "location_parents",
+            "location_parent_kinds",
+            "location_parent_countries",
+            "location_parent_latitudes",
+            "location_parent_longitudes",
+        ),
+        (
+            "names of the places the location lies in, nearest first",
+            "their kinds, in the same order",
+            "their countries, in the same order (empty where none)",
+            "their latitudes, in the same order (empty where none)",
+            "their longitudes, in the same order (empty where none)",
+        ),
+        compute=_parent_cells,
+    ),
+    Cells(
+        ("actor_kinds", "actor_countries"),
+        (
+            "the actors' kinds, in the order of `actors`",
+            "their countries, in the same order (empty where none)",
+        ),
+        compute=_actor_detail_cells,
+    ),
+)
+_STAMP = datetime(2020, 3, 9, 12, 0, tzinfo=UTC)
+EVENT_SAMPLE = {
+    "id": 7,
+    "event_code": "0871",
+    "event_name": "Declare truce, ceasefire",
+    "summary": "Russia and Turkey agree a ceasefire in Idlib from midnight.",
+    "date_start": date(2020, 3, 5),
+    "date_end": date(2020, 3, 5),
+    "location_id": 3,
+    "location_name": "Idlib Governorate",
+    "location_kind": "admin1",
+    "location_country": "SYR",
+    "location_latitude": 35.75,
+    "location_longitude": 36.75,
+    "location_parents": (("Syria", "country", "SYR", 35.0, 38.0),),
+    "geo_precision": "admin1",
+    "fatalities": 0,
+    "fatalities_low": None,
+    "fatalities_high": None,
+    "source": None,
+    "source_id": None,
+    "actor_links": [
+        (7, 1, "initiator", "Russia", "state", "RUS"),
+        (7, 2, "initiator", "Turkey", "state", "TUR"),
+    ],
+    "source_links": [(7, 1, "A joint document was adopted.", "https://example.org/1")],
+    "created_at": _STAMP,
+    "updated_at": _STAMP,
+}
+
+EVENTS = Export(
+    EventSchema,
+    links=_event_links,
+    csv_head=EVENT_CSV,
+    point=itemgetter("location_longitude", "location_latitude"),
+    example=EVENT_SAMPLE,
+)
