@@ -9,12 +9,10 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from operator import itemgetter
 
-from api.export_formats import SAME, Cells, Export, column, iso_text
+from api.export_formats import SAME, Cells, Export, column
+from api.services.native_ids import NATIVE_SOURCE, native_id
 from api.writers import cell
 from schemas.events import EventSchema
-
-# The source of events entered in Dateline itself, in CSV exports.
-NATIVE_SOURCE = "dateline"
 
 
 def _actor_cells(row: dict) -> list:
@@ -39,11 +37,8 @@ def _source_cells(row: dict) -> list:
 def _identity_cells(row: dict) -> list:
     if row["source"] is not None and row["source_id"] is not None:
         return [row["source"], row["source_id"]]
-    # An event entered here has no identity in a dataset. The one the file
-    # gives it never changes (neither its id nor its creation time do), and an
-    # event of another instance would need the same id, created in the same
-    # microsecond, to share it: an instance that imports the file keeps it.
-    return [NATIVE_SOURCE, f"{row['id']}@{iso_text(row['created_at'])}"]
+    # An event entered here has no identity in a dataset (see native_ids).
+    return [NATIVE_SOURCE, native_id(row["id"], row["created_at"])]
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,8 @@ from operator import itemgetter
 
 import marshmallow as ma
 
+import orjson
+
 from api.writers import cell
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema
@@ -162,8 +164,14 @@ def _plain(name: str, field: ma.fields.Field) -> Cells:
         return column(name, SAME, convert=iso_text)
     if isinstance(field, ma.fields.List):
         return column(name, SAME, convert=cell)
+    if isinstance(field, ma.fields.Dict):
+        return column(name, "as in the JSON record, as JSON text", convert=json_text)
     # None, str, numbers and dates: the csv module writes them as wanted.
     return column(name, SAME)
+
+
+def json_text(value):
+    return None if value is None else orjson.dumps(value).decode()
 
 
 def iso_text(value):

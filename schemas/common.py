@@ -96,6 +96,50 @@ class RecordSchema(ma.Schema):
     )
 
 
+class ProvenanceSchema(ma.Schema):
+    """Where an imported record came from; all null for one entered here."""
+
+    source = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The dataset it was imported from (acled, ucdp-ged, "
+            "gdelt, dateline, or a batch client's name); null when entered here.",
+            "example": "acled",
+        },
+    )
+    source_id = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Its id in that dataset.", "example": "SYR100001"},
+    )
+    source_file = ma.fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The file, or the batch's label, it last came in.",
+            "example": "acled_2020.csv",
+        },
+    )
+    source_imported_at = ma.fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When it was last imported (UTC).",
+            "example": "2020-03-10T06:00:00+00:00",
+        },
+    )
+    source_attributes = ma.fields.Dict(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The dataset's original row, or what of it has no "
+            "field of its own.",
+            "example": {"event_type": "Battles", "inter1": "1"},
+        },
+    )
+
+
 def make_partial(schema_class: type[ma.Schema], name: str) -> type[ma.Schema]:
     """Return a subclass of ``schema_class`` that loads partially (for PATCH)."""
 

@@ -8,6 +8,7 @@ from schemas.common import (
     MAX_INT,
     UPDATED_SINCE,
     InputSchema,
+    ProvenanceSchema,
     RecordSchema,
     id_field,
     make_partial,
@@ -166,7 +167,7 @@ class EventSourceSchema(EventSourceWriteSchema):
     )
 
 
-class EventSchema(RecordSchema, EventWriteSchema):
+class EventSchema(RecordSchema, EventWriteSchema, ProvenanceSchema):
     """An event, as the API returns it."""
 
     date_end = ma.fields.Date(metadata={"example": "2020-03-05"})
@@ -284,6 +285,21 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
     )
     fatalities_min = ma.fields.Integer(validate=ma.validate.Range(min=0))
     fatalities_max = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    source = many(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=32)),
+        metadata={
+            "description": "Events imported from these datasets; `none` for "
+            "events entered here.",
+            "example": ["acled"],
+        },
+    )
+    source_id = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={
+            "description": "The event with this id in its dataset (with source).",
+            "example": "SYR100001",
+        },
+    )
     q = ma.fields.String(
         validate=ma.validate.Length(min=1, max=500),
         metadata={
@@ -299,6 +315,8 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
 
     @ma.validates_schema
     def _ranges_in_order(self, data, **_kwargs):
+        if data.get("source_id") and len(data.get("source") or ()) != 1:
+            raise ma.ValidationError("Give one source with source_id.", "source")
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             raise ma.ValidationError("Must not be before date_from.", "date_to")

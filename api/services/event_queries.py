@@ -175,6 +175,14 @@ def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
         query = query.where(Event.fatalities >= f["fatalities_min"])
     if f.get("fatalities_max") is not None:
         query = query.where(Event.fatalities <= f["fatalities_max"])
+    if f.get("source"):
+        named = [s for s in f["source"] if s != "none"]
+        condition = Event.source.in_(named)
+        if len(named) < len(f["source"]):
+            condition |= Event.source.is_null()
+        query = query.where(condition)
+    if f.get("source_id"):
+        query = query.where(Event.source_id == f["source_id"])
     return query
 
 

@@ -17,6 +17,8 @@ from operator import itemgetter
 
 import peewee as pw
 
+import orjson
+
 from api.db import is_sqlite
 from api.models import (
     Actor,
@@ -28,7 +30,7 @@ from api.models import (
     Location,
     LocationAncestor,
 )
-from api.models.base import UTCDateTimeField
+from api.models.base import JSONTextField, UTCDateTimeField
 from api.services import event_codes
 from api.services.listing import Listing
 
@@ -77,7 +79,9 @@ def _as_utc(value):
 
 def _decoder(node):
     field = node.unwrap() if isinstance(node, pw.Node) else node
-    return _as_utc if isinstance(field, UTCDateTimeField) else None
+    if isinstance(field, UTCDateTimeField):
+        return _as_utc
+    return orjson.loads if isinstance(field, JSONTextField) else None
 
 
 def _read(query: pw.ModelSelect) -> list[dict]:

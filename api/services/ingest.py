@@ -30,6 +30,7 @@ from api.services import bulk_sql, event_codes, history, search
 from api.services.common import fold, missing_ids
 from api.services.errors import InvalidData
 from api.services.events import derive_date_end
+from api.services.native_ids import NATIVE_SOURCE, find_native
 
 EVENT_FIELDS = (
     "event_code",
@@ -407,6 +408,8 @@ class Prepared(NamedTuple):
     summary: str | None
     # The revision's data without what the writer adds: a JSON object.
     snapshot: bytes
+    # The record does not carry the dataset's original row: an update keeps it.
+    keeps_attributes: bool = False
 
 
 def prepare(record: dict) -> Prepared:
@@ -457,6 +460,7 @@ def prepare(record: dict) -> Prepared:
         ),
         record.get("summary"),
         orjson.dumps(fields),
+        bool(record.get("keep_source_attributes")),
     )
 
 
@@ -529,16 +533,37 @@ def _data(resolver: Resolver, prepared: Prepared, event_id, location_id, links):
 def write(records: list[Prepared], resolver: Resolver) -> Tally:
     """Write prepared records (in the caller's transaction); count what changed."""
     tally = Tally()
+    records = list(records)
     keys = [p.key for p in records]
     existing = _existing(keys)
+    # The events this chunk may change, as they are before it.
+    before = {
+        r.id: history.snapshot(r)
+        for r in history.load(
+            Event,
+            {
+                existing[p.key][0]
+                for p in records
+                if p.key in existing and existing[p.key][1] != p.digest
+            },
+        )
+    }
     fresh, fresh_keyed, changed, unchanged = [], {}, [], {}
     # A file may list one identity twice: the later row wins, the earlier
     # ones count as unchanged and report the same event id.
     latest = {key: index for index, key in enumerate(keys) if key[1]}
     superseded = {}
     location_ids = {}
+    # Comparing a record's links resolves them before the records before it
+    # had theirs: those must have left their specs.
+    compares = any(
+        p.keeps_attributes or existing.get(p.key, (None, None))[1] is NATIVE
+        for p in records
+    )
     for index, prepared in enumerate(records):
         key = prepared.key
+        if compares:
+            resolver.remember(prepared)
         if key[1] and latest[key] != index:
             superseded[index] = latest[key]
             tally.unchanged += 1
@@ -554,6 +579,12 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         location_ids[index] = location_id = prepared.location_id or (
             None if place is None else resolver.known("place", *place)
         )
+        if known is not None and (known[1] is NATIVE or prepared.keeps_attributes):
+            prepared = records[index] = _kept(prepared, before[known[0]], known)
+            if _same_as(before[known[0]], prepared, location_id, resolver):
+                tally.unchanged += 1
+                unchanged[index] = known[0]
+                continue
         values = (*prepared.values, location_id, *resolver.writer_values(prepared))
         if known is not None:
             changed.append((index, known[0], values))
@@ -562,10 +593,6 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         else:
             fresh.append((index, values))
     ids: dict[int, int] = {}
-    before = {
-        r.id: history.snapshot(r)
-        for r in history.load(Event, [event_id for _, event_id, _ in changed])
-    }
     # Keyed new events go in one executemany; their ids come back by identity.
     bulk_sql.insert_many(
         "event", EVENT_COLUMNS, [v for _, v in fresh_keyed.values()], plain=True
@@ -674,7 +701,50 @@ def _existing(keys: list[tuple]) -> dict[tuple, tuple[int, str]]:
             )
             for source_id, event_id, digest in rows:
                 found[(source, source_id)] = (event_id, digest)
+        if source == NATIVE_SOURCE:
+            rest = [i for i in ids if (source, i) not in found]
+            for source_id, event_id in find_native(rest).items():
+                found[(source, source_id)] = (event_id, NATIVE)
     return found
+
+
+# The digest of an event entered here: it has none, its content is compared.
+NATIVE = object()
+
+
+def _kept(prepared: Prepared, before: dict, known: tuple) -> Prepared:
+    """``prepared`` with what the event keeps of its own: an event entered here
+    stays without a dataset identity, and a record that does not carry the
+    dataset's original row (``keeps_attributes``) keeps the one stored."""
+    values = list(prepared.values)
+    snapshot = orjson.loads(prepared.snapshot)
+    if known[1] is NATIVE:
+        for name in ("source", "source_id", "source_hash"):
+            values[PREPARED_COLUMNS.index(name)] = snapshot[name] = None
+        prepared = prepared._replace(key=(None, None))
+    if prepared.keeps_attributes:
+        kept = before["source_attributes"]
+        snapshot["source_attributes"] = kept
+        values[PREPARED_COLUMNS.index("source_attributes")] = (
+            None if kept is None else orjson.dumps(kept).decode()
+        )
+    snapshot.pop("source_hash", None)
+    return prepared._replace(values=tuple(values), snapshot=orjson.dumps(snapshot))
+
+
+def _same_as(before: dict, prepared: Prepared, location_id, resolver) -> bool:
+    """Whether writing ``prepared`` would leave the event ``before`` as it is."""
+    fields = dict(zip(EVENT_FIELDS, prepared.values, strict=False))
+    if any(before[name] != value for name, value in fields.items()):
+        return False
+    actors, sources = _links(prepared, before["id"], resolver)
+    return (
+        before["location_id"] == location_id
+        and [(a["actor_id"], a["role"]) for a in before["actors"]]
+        == [(a, r) for _, a, r, _ in actors]
+        and [(s["article_id"], s["quote"]) for s in before["sources"]]
+        == [(a, q) for _, a, q, _ in sources]
+    )
 
 
 def _missing_references(records: list[dict]) -> dict:

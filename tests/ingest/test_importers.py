@@ -149,6 +149,34 @@ def test_acled_rows_kept_whole(imported):
     assert events["BOL3216"].source_attributes["disorder_type"] == "Demostrations"
 
 
+def test_provenance_is_served_and_filtered(client, imported, make_event):
+    events = imported("acled")
+    native = make_event()
+    rows = {row["event_id_cnty"]: row for row in sample_rows("acled")}
+
+    record = get_json(client, f"/events/{events['BOL3216'].id}")
+    assert (record["source"], record["source_id"]) == ("acled", "BOL3216")
+    assert record["source_file"] == "acled_2022_sample.csv"
+    assert record["source_imported_at"].endswith("+00:00")
+    assert record["source_attributes"] == rows["BOL3216"]
+
+    page = get_json(client, "/events/?source=acled&page_size=100")
+    assert {e["source_id"] for e in page} == set(rows)
+    page = get_json(client, "/events/?source=none")
+    assert [(e["id"], e["source"], e["source_file"]) for e in page] == [
+        (native["id"], None, None)
+    ]
+    page = get_json(client, "/events/?source=acled&source_id=BOL3216")
+    assert [e["id"] for e in page] == [events["BOL3216"].id]
+    lines = client.get("/events/?source=acled&format=ndjson").get_data().splitlines()
+    assert len(lines) == len(rows)
+    assert '"source_attributes":{' in lines[0].decode()
+
+    response = client.get("/events/?source_id=BOL3216")
+    assert response.status_code == 422
+    assert "source" in response.get_json()["errors"]["query"]
+
+
 def test_ucdp_deaths_and_dates(imported):
     events = imported("ucdp-ged")
 

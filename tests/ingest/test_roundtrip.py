@@ -11,7 +11,15 @@ from tests.conftest import issue_key
 from tests.ingest.conftest import counts, run_import
 
 # Each instance's own: everything else must come back as it left.
-INSTANCE_COLUMNS = ("id", "location_id", "actor_ids", "created_at", "updated_at")
+INSTANCE_COLUMNS = (
+    "id",
+    "location_id",
+    "actor_ids",
+    "source_file",
+    "source_imported_at",
+    "created_at",
+    "updated_at",
+)
 SUMMARY = (
     'Russia and Turkey agree a "ceasefire", from midnight; Erdoğan\\Putin\r\n'
     "meet in Moscow — وقف إطلاق النار.\n"
@@ -276,21 +284,36 @@ def test_reimport_into_the_origin_matches_what_it_can(origin, app, client, tmp_p
     assert counts(app) == after
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest matches events only by a stored source + source_id: an event "
-    "entered here has none, so its exported identity (dateline, <id>@<created_at>) "
-    "finds nothing and the import adds it again",
-)
 def test_events_entered_here_match_themselves(origin, app, client, tmp_path):
+    """An event entered here is found by its exported identity, and stays native."""
+    exported = _export(client)
     path = tmp_path / "events.csv"
-    path.write_bytes(_export(client))
+    path.write_bytes(exported)
     before = counts(app)
 
     report = run_import(app, "dateline", path)
 
-    assert report.created == 0
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 8)
     assert counts(app) == before
+    assert _export(client) == exported
+
+    rows = _rows(exported)
+    truce = next(r for r in rows if r["event_code"] == "0871")
+    assert truce["source"] == "dateline"
+    truce["fatalities"] = "2"
+    content, _ = _render(rows)
+    path.write_bytes(content)
+
+    report = run_import(app, "dateline", path)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 7)
+    event = client.get(f"/events/{truce['id']}").get_json()
+    assert (event["fatalities"], event["source"], event["source_id"]) == (2, None, None)
+    history = client.get(f"/events/{truce['id']}/history").get_json()
+    changes = history[-1]["changes"]
+    assert changes.pop("updated_at") and changes == {"fatalities": [0, 2]}
+    again = {r["id"]: r for r in _rows(_export(client))}[truce["id"]]
+    assert (again["source"], again["source_id"]) == ("dateline", truce["source_id"])
 
 
 def _render(rows: list[dict]) -> tuple[bytes, list[int]]:

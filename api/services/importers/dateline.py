@@ -2,28 +2,30 @@
 
 Identity: a row is the event its ``source`` + ``source_id`` name. Every
 exported row has them; an event entered in Dateline, which has none, is
-exported as ``dateline`` + ``<id>@<created_at>``, an identity that never
-changes and that no event of another instance has. An import creates the
-event under that identity or updates the one that has it, so a file
-imported twice, or a later export of the same events, changes only what
-changed. Ingest matches stored identities only: the instance that exported
-a file does not yet find in it the events entered there, which have none.
+exported as ``dateline`` + ``<id>@<created_at>`` (``api.services.native_ids``).
+An import creates the event under that identity or updates the one that has
+it; the instance that made an event finds it by that identity and leaves it
+without one. A file imported twice, or a later export of the same events,
+changes only what changed.
 
 References: ids are the exporting instance's and mean nothing in another,
 so ``id``, ``location_id`` and ``actor_ids`` are ignored. The row's place
 (with the places it lies in), actors and articles are given inline, as the
 file describes them, and matched like any import's (places by kind, name,
 country and parent; actors by name or alias and country; articles by URL)
-before one is created.
+before one is created. ``source_attributes`` (the dataset's original row, as
+JSON) is imported with the event; an empty cell keeps what is stored.
 
 Not in the file, so not imported: actors' aliases and descriptions,
-articles' titles and bodies (a new article is titled with its URL), places'
-identities in other datasets, and the original rows of imported events
-(``source_attributes``). ``event_name`` and the timestamps are ignored.
+articles' titles and bodies (a new article is titled with its URL), and
+places' identities in other datasets. ``event_name``, ``source_file`` and
+the timestamps are the exporting instance's, and are ignored.
 """
 
 from collections.abc import Iterator
 from urllib.parse import urlsplit
+
+import orjson
 
 from api.services.importers.base import (
     Row,
@@ -243,6 +245,20 @@ def record(row: Row) -> dict:
         "location": _place(cells),
         "actors": _actors(cells),
         "sources": _sources(cells),
-        # The file is the record: the original dataset rows are not in it.
-        "source_attributes": None,
+        **_attributes(cells),
     }
+
+
+def _attributes(cells: dict) -> dict:
+    """The dataset's original row, from its JSON cell; kept as stored when the
+    file has none (an empty cell, or an export without the column)."""
+    raw = cells.get("source_attributes")
+    if not raw:
+        return {"source_attributes": None, "keep_source_attributes": True}
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise RowError("source_attributes", f"Not JSON: {error}.") from None
+    if not isinstance(value, dict):
+        raise RowError("source_attributes", "Must be a JSON object.")
+    return {"source_attributes": value}
