@@ -167,7 +167,8 @@ def main(argv=None) -> None:
     kind = "sqlite" if urlsplit(args.database_url).scheme == "sqlite" else "postgresql"
     print(f"{kind}, {found:,} events\n")
     stats = {name: time_stats(client, url, args.repeat) for name, url in STATS.items()}
-    exports = {f: time_export(client, f, found) for f in args.formats.split(",")}
+    formats = [f for f in args.formats.split(",") if f]
+    exports = {f: time_export(client, f, found) for f in formats}
     report(kind, stats, exports)
     if args.json:
         with open(args.json, "w") as out:

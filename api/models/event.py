@@ -14,7 +14,8 @@ class Event(SourcedModel):
     date_start = pw.DateField(index=True)
     date_end = pw.DateField(index=True)
     date_precision = pw.CharField(max_length=8)
-    # Indexed with date_start (below), which also serves lookups by place.
+    # Indexed with the dates and fatalities (below, migration 008): lookups by
+    # place use it, and statistics read it instead of the table.
     location = pw.ForeignKeyField(Location, null=True, backref="events", index=False)
     geo_precision = pw.CharField(max_length=16, null=True)
     # NULL means the number of deaths is unknown, which is not the same as 0.
@@ -27,7 +28,7 @@ class Event(SourcedModel):
     class Meta:
         indexes = (
             *SourcedModel._meta.indexes,
-            (("location", "date_start"), False),
+            (("location", "date_start", "date_end", "fatalities"), False),
         )
 
 

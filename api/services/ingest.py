@@ -408,6 +408,9 @@ class Prepared(NamedTuple):
     summary: str | None
     # The revision's data without what the writer adds: a JSON object.
     snapshot: bytes
+    # A copy of a Dateline record (an export imported again): compared with
+    # the event it names by content, since its digest is of another row.
+    compares: bool = False
     # The record does not carry the dataset's original row: an update keeps it.
     keeps_attributes: bool = False
 
@@ -460,6 +463,7 @@ def prepare(record: dict) -> Prepared:
         ),
         record.get("summary"),
         orjson.dumps(fields),
+        bool(record.get("compare_content")),
         bool(record.get("keep_source_attributes")),
     )
 
@@ -557,8 +561,7 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     # Comparing a record's links resolves them before the records before it
     # had theirs: those must have left their specs.
     compares = any(
-        p.keeps_attributes or existing.get(p.key, (None, None))[1] is NATIVE
-        for p in records
+        p.compares or existing.get(p.key, (None, None))[1] is NATIVE for p in records
     )
     for index, prepared in enumerate(records):
         key = prepared.key
@@ -579,7 +582,7 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         location_ids[index] = location_id = prepared.location_id or (
             None if place is None else resolver.known("place", *place)
         )
-        if known is not None and (known[1] is NATIVE or prepared.keeps_attributes):
+        if known is not None and (known[1] is NATIVE or prepared.compares):
             prepared = records[index] = _kept(prepared, before[known[0]], known)
             if _same_as(before[known[0]], prepared, location_id, resolver):
                 tally.unchanged += 1
@@ -735,6 +738,7 @@ def _kept(prepared: Prepared, before: dict, known: tuple) -> Prepared:
 def _same_as(before: dict, prepared: Prepared, location_id, resolver) -> bool:
     """Whether writing ``prepared`` would leave the event ``before`` as it is."""
     fields = dict(zip(EVENT_FIELDS, prepared.values, strict=False))
+    fields["source_attributes"] = orjson.loads(prepared.snapshot)["source_attributes"]
     if any(before[name] != value for name, value in fields.items()):
         return False
     actors, sources = _links(prepared, before["id"], resolver)

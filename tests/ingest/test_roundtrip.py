@@ -151,6 +151,11 @@ def origin(client, make_location, make_actor, make_article, make_event):
         {
             "source": "acled",
             "source_id": "SYR100001",
+            "source_attributes": {
+                "event_type": "Explosions/Remote violence",
+                "notes": 'Strikes; "two" \\ raids,\r\nat dawn.',
+                "inter1": 1,
+            },
             "event_code": "195",
             "summary": "Air strikes on Maarat al-Numan.",
             "date_start": "2020-02-27",
@@ -345,6 +350,8 @@ BAD_CELLS = [
     ("source", {"source": ""}),
     ("fatalities", {"fatalities": "-1"}),
     ("country", {"country": "Atlantis"}),
+    ("source_attributes", {"source_attributes": "[1, 2]"}),
+    ("source_attributes", {"source_attributes": "{not json"}),
 ]
 
 

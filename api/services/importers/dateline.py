@@ -246,6 +246,7 @@ def record(row: Row) -> dict:
         "actors": _actors(cells),
         "sources": _sources(cells),
         **_attributes(cells),
+        "compare_content": True,
     }
 
 
