@@ -62,9 +62,12 @@ def batches(
 
 
 def _attached(scan, attach):
+    # What later batches meet again (places' parents, actors): read once per
+    # export. It grows with the places and actors met, not with the rows.
+    known: dict = {}
     for rows in scan:
         if attach:
-            attach(rows)
+            attach(rows, known)
         yield rows
 
 
@@ -87,14 +90,16 @@ def _decoder(node):
 def _read(query: pw.ModelSelect) -> list[dict]:
     """The rows of ``query`` as dicts, timestamps aware UTC as the models give."""
     names = [getattr(node, "_alias", None) or node.name for node in query._returning]
-    decoders = [(i, d) for i, d in enumerate(map(_decoder, query._returning)) if d]
-    rows = []
-    for values in query.model._meta.database.execute(query):
-        values = list(values)
-        for index, decode in decoders:
-            if values[index] is not None:
-                values[index] = decode(values[index])
-        rows.append(dict(zip(names, values, strict=True)))
+    decoders = [(names[i], d) for i, d in enumerate(map(_decoder, query._returning))]
+    cursor = query.model._meta.database.execute(query)
+    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    # Column by column: a loop per decoded column, not per row and column.
+    for name, decode in decoders:
+        if decode is not None:
+            for row in rows:
+                value = row[name]
+                if value is not None:
+                    row[name] = decode(value)
     return rows
 
 
@@ -121,29 +126,32 @@ def _widen_events(query: pw.ModelSelect) -> pw.ModelSelect:
     ).join_from(Event, Location, pw.JOIN.LEFT_OUTER, on=(Event.location == Location.id))
 
 
-def _attach_event_links(rows: list[dict]) -> None:
+def _attach_event_links(rows: list[dict], known: dict) -> None:
     by_id = {row["id"]: row for row in rows}
     names = _code_names()
-    parents = _parent_chains({row["location_id"] for row in rows} - {None})
+    parents = known.setdefault("parents", {})
+    new_places = {row["location_id"] for row in rows} - parents.keys() - {None}
+    parents.update(dict.fromkeys(new_places, ()))
+    parents.update(_parent_chains(new_places))
     for row in rows:
         row["event_name"] = names.get(row["event_code"])
         row["location_parents"] = parents.get(row["location_id"], ())
         row["actor_links"] = row["source_links"] = ()
     database = Event._meta.database
-    actors = (
-        EventActor.select(
-            EventActor.event,
-            EventActor.actor,
-            EventActor.role,
-            Actor.name,
-            Actor.kind,
-            Actor.country,
-        )
-        .join(Actor, on=(EventActor.actor == Actor.id))
+    links = (
+        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
         .where(_among(EventActor.event, list(by_id)))
         .order_by(EventActor.event, EventActor.position, EventActor.id)
     )
-    _group(by_id, "actor_links", database.execute(actors))
+    links = database.execute(links).fetchall()
+    actors = known.setdefault("actors", {})
+    new_actors = {link[1] for link in links} - actors.keys()
+    if new_actors:
+        query = Actor.select(Actor.id, Actor.name, Actor.kind, Actor.country).where(
+            _among(Actor.id, sorted(new_actors))
+        )
+        actors.update((row[0], row[1:]) for row in database.execute(query))
+    _group(by_id, "actor_links", [(*link, *actors[link[1]]) for link in links])
     sources = (
         EventSource.select(
             EventSource.event, EventSource.article, EventSource.quote, Article.url
@@ -152,7 +160,7 @@ def _attach_event_links(rows: list[dict]) -> None:
         .where(_among(EventSource.event, list(by_id)))
         .order_by(EventSource.event, EventSource.position, EventSource.id)
     )
-    _group(by_id, "source_links", database.execute(sources))
+    _group(by_id, "source_links", database.execute(sources).fetchall())
 
 
 def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
@@ -186,9 +194,9 @@ def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
     }
 
 
-def _group(by_id: dict, key: str, cursor) -> None:
+def _group(by_id: dict, key: str, rows: list[tuple]) -> None:
     """Rows ordered by event id, given to each event as they are."""
-    for event_id, links in groupby(cursor.fetchall(), itemgetter(0)):
+    for event_id, links in groupby(rows, itemgetter(0)):
         by_id[event_id][key] = list(links)
 
 
@@ -197,7 +205,7 @@ def _code_names() -> dict[str, str]:
     return {code: entry["name"] for code, entry in event_codes.codebook().items()}
 
 
-def _attach_aliases(rows: list[dict]) -> None:
+def _attach_aliases(rows: list[dict], _known: dict) -> None:
     by_id = {row["id"]: row for row in rows}
     for row in rows:
         row["aliases"] = []

@@ -23,6 +23,10 @@ def _instant(value) -> datetime:
 
 
 def native_id(event_id: int, created_at) -> str:
+    text = created_at.__class__ is str
+    if text and created_at.endswith("+00:00") and "T" in created_at:
+        # Already UTC as isoformat() writes it (exports read SQLite's so).
+        return f"{event_id}@{created_at}"
     return f"{event_id}@{_instant(created_at).isoformat()}"
 
 

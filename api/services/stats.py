@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from api.db import db, is_sqlite
+from api.db import db
 from api.models import Actor, Event, EventActor, Location, LocationAncestor
 from api.services import event_codes, search
 from api.services.errors import InvalidFilter
@@ -123,25 +123,10 @@ def _aggregate(interval: str, columns, joins, q, filters):
         yield first, last, tuple(row[:-3]), row[-3], row[-2] or 0, row[-1]
 
 
-# PostgreSQL cannot tell how few groups computed periods make: it plans a group
-# per event, and sorts every row on one core, where a hash table fed by
-# parallel scans takes half the time (bench/stats_export.py: 870 -> 450 ms of
-# SQL for month x country at a million events).
-PG_SETTINGS = (
-    "SET LOCAL enable_sort = off",
-    "SET LOCAL parallel_setup_cost = 0",
-    "SET LOCAL parallel_tuple_cost = 0",
-    "SET LOCAL jit = off",
-)
-
-
 def _rows(query: pw.ModelSelect) -> list[tuple]:
-    if is_sqlite():
-        return db.execute(query).fetchall()
-    with db.atomic():
-        for setting in PG_SETTINGS:
-            db.execute_sql(setting)
-        return db.execute(query).fetchall()
+    # Period expressions have statistics on PostgreSQL (migration 009), which
+    # let its planner aggregate in parallel.
+    return db.execute(query).fetchall()
 
 
 def event_stats(
