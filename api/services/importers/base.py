@@ -40,7 +40,7 @@ NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
 def _row_error(cells: dict, columns: int) -> RowError | None:
-    if None in cells or any(v is None for v in cells.values()):
+    if None in cells or None in cells.values():
         found = len(cells) - (None in cells) - sum(v is None for v in cells.values())
         found += len(cells.get(None) or [])
         return RowError("_row", f"Expected {columns} columns, found {found}.")

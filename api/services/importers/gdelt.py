@@ -4,7 +4,7 @@ GDELT codes events in CAMEO already. Places use the action geography (FIPS
 10-4 country codes mapped to ISO alpha-3), the source URL becomes an article.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from api.services.importers.base import Row, RowError, decimal, text
@@ -116,7 +116,12 @@ def _article(cells: dict) -> dict | None:
     added = text(cells, "DATEADDED")
     published = None
     if added and len(added) == 14 and added.isdigit():
-        published = datetime.strptime(added, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        # Sliced, not strptime'd: a tenth of the cost, on every row of a file.
+        parts = [int(added[i : i + 2]) for i in range(4, 14, 2)]
+        try:
+            published = datetime(int(added[:4]), *parts, tzinfo=UTC)
+        except ValueError:
+            published = None
     return {
         "url": url[:2048],
         "title": title.capitalize() or url,
@@ -128,7 +133,9 @@ def record(row: Row) -> dict:
     cells = row.cells
     raw_date = text(cells, "SQLDATE", required=True)
     try:
-        start = datetime.strptime(raw_date, "%Y%m%d").date()
+        if len(raw_date) != 8 or not raw_date.isdigit():
+            raise ValueError(raw_date)
+        start = date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:]))
     except ValueError as error:
         raise RowError("SQLDATE", f"Not a YYYYMMDD date: {raw_date!r}.") from error
     links = []
