@@ -107,11 +107,76 @@ def _read(query: pw.ModelSelect) -> list[dict]:
     return rows
 
 
-def _among(column: pw.Field, ids: list[int]) -> pw.Expression:
+# Where the ids go in a query compiled once (see _ByIds).
+_IDS = object()
+
+
+def _among(column: pw.Field, ids) -> pw.Expression:
     """``column IN ids`` with one parameter, however many ids there are."""
     if is_sqlite():
-        return column.in_(pw.SQL("(SELECT value FROM json_each(?))", [json.dumps(ids)]))
+        value = ids if ids is _IDS else json.dumps(ids)
+        return column.in_(pw.SQL("(SELECT value FROM json_each(?))", [value]))
     return column == pw.fn.ANY(pw.Value(ids, unpack=False))
+
+
+class _ByIds:
+    """A query of the rows for some ids, its SQL built once per kind of database.
+
+    An export runs each such query once a batch; peewee building it anew cost
+    a sixth of reading the rows it returns.
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self.compiled: dict[bool, tuple[str, list]] = {}
+
+    def __call__(self, ids: list[int]) -> list[tuple]:
+        sqlite = is_sqlite()
+        if sqlite not in self.compiled:
+            self.compiled[sqlite] = self.build(_IDS).sql()
+        sql, params = self.compiled[sqlite]
+        value = json.dumps(ids) if sqlite else ids
+        bound = [value if param is _IDS else param for param in params]
+        return Event._meta.database.execute_sql(sql, bound).fetchall()
+
+
+_ACTOR_LINKS = _ByIds(
+    lambda ids: (
+        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
+        .where(_among(EventActor.event, ids))
+        .order_by(EventActor.event, EventActor.position, EventActor.id)
+    )
+)
+_ACTORS = _ByIds(
+    lambda ids: Actor.select(Actor.id, Actor.name, Actor.kind, Actor.country).where(
+        _among(Actor.id, ids)
+    )
+)
+_SOURCE_LINKS = _ByIds(
+    lambda ids: (
+        EventSource.select(
+            EventSource.event, EventSource.article, EventSource.quote, Article.url
+        )
+        .join(Article, on=(EventSource.article == Article.id))
+        .where(_among(EventSource.event, ids))
+        .order_by(EventSource.event, EventSource.position, EventSource.id)
+    )
+)
+_PARENTS = _ByIds(
+    lambda ids: (
+        LocationAncestor.select(
+            LocationAncestor.location,
+            Location.name,
+            Location.kind,
+            Location.country,
+            Location.latitude,
+            Location.longitude,
+        )
+        .join(Location, on=(LocationAncestor.ancestor == Location.id))
+        .where(_among(LocationAncestor.location, ids) & (LocationAncestor.depth > 0))
+        .order_by(LocationAncestor.location, LocationAncestor.depth)
+    )
+)
 
 
 def _widen_events(query: pw.ModelSelect) -> pw.ModelSelect:
@@ -141,30 +206,13 @@ def _attach_event_links(rows: list[dict], known: dict) -> None:
         row["event_name"] = names.get(row["event_code"])
         row["location_parents"] = parents.get(row["location_id"], ())
         row["actor_links"] = row["source_links"] = ()
-    database = Event._meta.database
-    links = (
-        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
-        .where(_among(EventActor.event, list(by_id)))
-        .order_by(EventActor.event, EventActor.position, EventActor.id)
-    )
-    links = database.execute(links).fetchall()
+    links = _ACTOR_LINKS(list(by_id))
     actors = known.setdefault("actors", {})
     new_actors = {link[1] for link in links} - actors.keys()
     if new_actors:
-        query = Actor.select(Actor.id, Actor.name, Actor.kind, Actor.country).where(
-            _among(Actor.id, sorted(new_actors))
-        )
-        actors.update((row[0], row[1:]) for row in database.execute(query))
+        actors.update((row[0], row[1:]) for row in _ACTORS(sorted(new_actors)))
     _group(by_id, "actor_links", [(*link, *actors[link[1]]) for link in links])
-    sources = (
-        EventSource.select(
-            EventSource.event, EventSource.article, EventSource.quote, Article.url
-        )
-        .join(Article, on=(EventSource.article == Article.id))
-        .where(_among(EventSource.event, list(by_id)))
-        .order_by(EventSource.event, EventSource.position, EventSource.id)
-    )
-    _group(by_id, "source_links", database.execute(sources).fetchall())
+    _group(by_id, "source_links", _SOURCE_LINKS(list(by_id)))
 
 
 def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
@@ -175,23 +223,7 @@ def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
     """
     if not location_ids:
         return {}
-    query = (
-        LocationAncestor.select(
-            LocationAncestor.location,
-            Location.name,
-            Location.kind,
-            Location.country,
-            Location.latitude,
-            Location.longitude,
-        )
-        .join(Location, on=(LocationAncestor.ancestor == Location.id))
-        .where(
-            _among(LocationAncestor.location, sorted(location_ids))
-            & (LocationAncestor.depth > 0)
-        )
-        .order_by(LocationAncestor.location, LocationAncestor.depth)
-    )
-    rows = Location._meta.database.execute(query).fetchall()
+    rows = _PARENTS(sorted(location_ids))
     return {
         place_id: tuple(link[1:] for link in links)
         for place_id, links in groupby(rows, itemgetter(0))
