@@ -15,6 +15,7 @@ import csv
 import json
 import multiprocessing
 import resource
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -68,6 +69,26 @@ def generate(fmt: str, rows: int) -> Path:
     return path
 
 
+def _children_peak_kb(stop, peak: list[int]) -> None:
+    """Follow this process's children's own high-water RSS (VmHWM) until stopped.
+
+    ru_maxrss of a child started by fork and exec counts the pages it shared
+    with its parent before the exec: it reads as the parent's size, not the
+    reader's. VmHWM belongs to the new program's memory alone.
+    """
+    own = Path("/proc/self/task")
+    while not stop.wait(0.05):
+        for children in own.glob("*/children"):
+            for pid in children.read_text().split():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+
+
 def _run(fmt: str, path: Path, url: str, queue) -> None:
     from api import create_app, migrate
     from api.db import db
@@ -78,6 +99,9 @@ def _run(fmt: str, path: Path, url: str, queue) -> None:
     database = app.extensions["dateline_db"]
     drop_everything(database)
     migrate.upgrade(database)
+    stop, reader_kb = threading.Event(), [0]
+    watcher = threading.Thread(target=_children_peak_kb, args=(stop, reader_kb))
+    watcher.start()
     with database.connection_context():
         started = time.perf_counter()
         report = imports.run_import(fmt, path)
@@ -86,10 +110,12 @@ def _run(fmt: str, path: Path, url: str, queue) -> None:
         again = imports.run_import(fmt, path)
         second = time.perf_counter() - started
     db.close()
+    stop.set()
+    watcher.join()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Large files are read by a child process (api/services/import_reading.py);
     # it runs alongside the writer, so both count.
-    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    reader = reader_kb[0] / 1024
     queue.put(
         {
             "format": fmt,
