@@ -67,3 +67,14 @@ def select(sql: str, params=()) -> list[tuple]:
     cursor = db.cursor()
     cursor.execute(sql, params, prepare=False)
     return list(cursor.fetchall())
+
+
+def select_in(sql: str, params: tuple, values: list, size: int = 500) -> list[tuple]:
+    """Rows of ``sql``, whose ``{marks}`` takes ``values`` ``size`` at a time
+    (after ``params``): one statement per part, not one per value."""
+    rows = []
+    for start in range(0, len(values), size):
+        part = values[start : start + size]
+        marks = ", ".join("?" for _ in part)
+        rows += select(sql.format(marks=marks), (*params, *part))
+    return rows

@@ -694,16 +694,14 @@ def _existing(keys: list[tuple]) -> dict[tuple, tuple[int, str]]:
             by_source.setdefault(source, []).append(source_id)
     found = {}
     for source, ids in by_source.items():
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ", ".join("?" for _ in part)
-            rows = bulk_sql.select(
-                "SELECT source_id, id, source_hash FROM event "
-                f"WHERE source = ? AND source_id IN ({marks})",
-                (source, *part),
-            )
-            for source_id, event_id, digest in rows:
-                found[(source, source_id)] = (event_id, digest)
+        rows = bulk_sql.select_in(
+            "SELECT source_id, id, source_hash FROM event "
+            "WHERE source = ? AND source_id IN ({marks})",
+            (source,),
+            ids,
+        )
+        for source_id, event_id, digest in rows:
+            found[(source, source_id)] = (event_id, digest)
         if source == NATIVE_SOURCE:
             rest = [i for i in ids if (source, i) not in found]
             for source_id, event_id in find_native(rest).items():

@@ -48,17 +48,13 @@ def find_native(source_ids: list[str]) -> dict[str, int]:
         if parsed is not None:
             wanted[parsed[0]] = (source_id, parsed[1])
     found = {}
-    ids = list(wanted)
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        marks = ", ".join("?" for _ in part)
-        rows = bulk_sql.select(
-            "SELECT id, created_at FROM event "
-            f"WHERE source IS NULL AND id IN ({marks})",
-            part,
-        )
-        for event_id, created_at in rows:
-            source_id, stamp = wanted[event_id]
-            if _instant(created_at) == stamp:
-                found[source_id] = event_id
+    rows = bulk_sql.select_in(
+        "SELECT id, created_at FROM event WHERE source IS NULL AND id IN ({marks})",
+        (),
+        list(wanted),
+    )
+    for event_id, created_at in rows:
+        source_id, stamp = wanted[event_id]
+        if _instant(created_at) == stamp:
+            found[source_id] = event_id
     return found
