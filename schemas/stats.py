@@ -112,8 +112,15 @@ class Rows(ma.fields.List):
     """
 
     def _serialize(self, value, attr, obj, **kwargs):
+        # Periods recur in every group's row: each is written once.
+        days: dict = {}
         return [
-            {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+            {
+                k: days.get(v) or days.setdefault(v, v.isoformat())
+                if v.__class__ is date
+                else v
+                for k, v in row.items()
+            }
             for row in value
         ]
 

@@ -166,7 +166,7 @@ def event_stats(
         "imprecise": [
             {"period": key[0], "last_period": key[1], **_named(names, key[2], labels)}
             | counts
-            for key, counts in sorted(imprecise.items(), key=_spread_order)
+            for key, counts in sorted(imprecise.items(), key=_spread_order(groups))
         ],
     }
 
@@ -220,9 +220,15 @@ def _totals(precise: dict, imprecise: dict) -> dict:
     return totals
 
 
-def _spread_order(item) -> tuple:
-    (first, last, group), _ = item
-    return first, last, _nulls_last(group)
+def _spread_order(groups: list[tuple]) -> Callable:
+    """Imprecise buckets by their periods, then in the order of ``groups``."""
+    rank = {group: index for index, group in enumerate(groups)}
+
+    def order(item) -> tuple:
+        (first, last, group), _ = item
+        return first, last, rank[group]
+
+    return order
 
 
 def _nulls_last(group: tuple) -> tuple:
