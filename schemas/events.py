@@ -314,9 +314,12 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
     format = format_field(("json", "csv", "ndjson", "geojson"))
 
     @ma.validates_schema
-    def _ranges_in_order(self, data, **_kwargs):
+    def _one_source_for_an_id(self, data, **_kwargs):
         if data.get("source_id") and len(data.get("source") or ()) != 1:
             raise ma.ValidationError("Give one source with source_id.", "source")
+
+    @ma.validates_schema
+    def _ranges_in_order(self, data, **_kwargs):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             raise ma.ValidationError("Must not be before date_from.", "date_to")

@@ -45,7 +45,7 @@ def batches(
     memory stays flat whatever the number of rows. Events also carry their
     place (``location_*``; ``location_parents``: the places it lies in,
     nearest first, each as name, kind, country, latitude, longitude), their
-    identity (``source``, ``source_id``), fatality range, code name and links
+    fatality range, code name and links
     (``actor_links``: event id, actor id, role, name, kind, country;
     ``source_links``: event id, article id, quote, URL); actors their aliases.
     """
@@ -181,10 +181,8 @@ _PARENTS = _ByIds(
 
 def _widen_events(query: pw.ModelSelect) -> pw.ModelSelect:
     """Events with their place, and what the CSV has beyond the JSON record
-    (identity, fatality range, place kind) so that it can be imported again."""
+    (fatality range, place kind) so that it can be imported again."""
     return query.select_extend(
-        Event.source.alias("source"),
-        Event.source_id.alias("source_id"),
         Event.fatalities_low.alias("fatalities_low"),
         Event.fatalities_high.alias("fatalities_high"),
         Location.name.alias("location_name"),

@@ -717,20 +717,20 @@ def _kept(prepared: Prepared, before: dict, known: tuple) -> Prepared:
     """``prepared`` with what the event keeps of its own: an event entered here
     stays without a dataset identity, and a record that does not carry the
     dataset's original row (``keeps_attributes``) keeps the one stored."""
-    values = list(prepared.values)
+    values = dict(zip(PREPARED_COLUMNS, prepared.values, strict=True))
     snapshot = orjson.loads(prepared.snapshot)
     if known[1] is NATIVE:
-        for name in ("source", "source_id", "source_hash"):
-            values[PREPARED_COLUMNS.index(name)] = snapshot[name] = None
+        values.update(source=None, source_id=None, source_hash=None)
+        snapshot.update(source=None, source_id=None)
         prepared = prepared._replace(key=(None, None))
     if prepared.keeps_attributes:
-        kept = before["source_attributes"]
-        snapshot["source_attributes"] = kept
-        values[PREPARED_COLUMNS.index("source_attributes")] = (
+        kept = snapshot["source_attributes"] = before["source_attributes"]
+        values["source_attributes"] = (
             None if kept is None else orjson.dumps(kept).decode()
         )
-    snapshot.pop("source_hash", None)
-    return prepared._replace(values=tuple(values), snapshot=orjson.dumps(snapshot))
+    return prepared._replace(
+        values=tuple(values.values()), snapshot=orjson.dumps(snapshot)
+    )
 
 
 def _same_as(before: dict, prepared: Prepared, location_id, resolver) -> bool:

@@ -12,11 +12,10 @@ def truncate(column: pw.Field, interval: str) -> pw.Node:
     if not is_sqlite():
         if interval == "day":
             return column
-        # The day back to the period's first, subtracted from the date: a
+        # The days back to the period's first, subtracted from the date: a
         # third cheaper per row than date_trunc, which goes through timestamps.
-        # Migration 009 keeps statistics on these very expressions.
-        # Written as literals, not parameters: the statistics match the
-        # expression as the planner sees it, constants and their types.
+        # Migration 009 keeps statistics on these very expressions, which
+        # match only as the planner sees them: literals, not parameters.
         part = pw.SQL(
             "'{}'".format({"week": "isodow", "month": "day", "year": "doy"}[interval])
         )

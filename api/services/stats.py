@@ -85,10 +85,12 @@ def _outer(query: pw.ModelSelect, dest, on) -> pw.ModelSelect:
     return query.join_from(Event, dest, pw.JOIN.LEFT_OUTER, on=on)
 
 
-def _aggregate(interval: str, columns, joins, q, filters):
-    """(first period, last period, group values, events, deaths, known) rows."""
+def aggregate_query(interval: str, columns, joins, q, filters) -> pw.ModelSelect:
+    """The GROUP BY: periods (unless ``interval`` is none), then ``columns``,
+    then events, deaths and known deaths."""
     periods = []
     if interval != "none":
+        # PostgreSQL keeps statistics on these expressions (migration 009).
         periods = [
             truncate(Event.date_start, interval),
             truncate(Event.date_end, interval),
@@ -107,26 +109,25 @@ def _aggregate(interval: str, columns, joins, q, filters):
         query = query.join_from(Event, matches, on=(Event.id == matches.c.id))
     # By position: PostgreSQL does not see that two parameterised copies of
     # one expression (SELECT and GROUP BY) are the same.
-    query = filter_events(query, filters).group_by(
+    return filter_events(query, filters).group_by(
         *[pw.SQL(str(i)) for i in range(1, len(keys) + 1)]
     )
+
+
+def _aggregate(interval: str, columns, joins, q, filters):
+    """(first period, last period, group values, events, deaths, known) rows."""
+    query = aggregate_query(interval, columns, joins, q, filters)
     # A few hundred periods recur in thousands of rows: each is read once.
     day = {}
-    for row in _rows(query):
+    for row in db.execute(query).fetchall():
         if not row[-3]:
             continue  # no GROUP BY and nothing matched: the one all-zero row
         first = last = None
-        if periods:
+        if interval != "none":
             first = day.get(row[0]) or day.setdefault(row[0], as_date(row[0]))
             last = day.get(row[1]) or day.setdefault(row[1], as_date(row[1]))
             row = row[2:]
         yield first, last, tuple(row[:-3]), row[-3], row[-2] or 0, row[-1]
-
-
-def _rows(query: pw.ModelSelect) -> list[tuple]:
-    # Period expressions have statistics on PostgreSQL (migration 009), which
-    # let its planner aggregate in parallel.
-    return db.execute(query).fetchall()
 
 
 def event_stats(

@@ -38,6 +38,7 @@ from api.services.importers.base import (
     read_csv,
     text,
 )
+from api.services.ingest import EVENT_FIELDS
 from api.writers import split_cell
 from reference.vocabulary import (
     ACTOR_KINDS,
@@ -65,15 +66,7 @@ PLACE_COLUMNS = (
 COLUMNS = (
     "source",
     "source_id",
-    "event_code",
-    "summary",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "geo_precision",
-    "fatalities",
-    "fatalities_low",
-    "fatalities_high",
+    *EVENT_FIELDS,
     *PLACE_COLUMNS,
     "actors",
     "roles",
