@@ -1,7 +1,5 @@
 """Rows to bytes: CSV (RFC 4180), NDJSON and GeoJSON, one chunk per batch of rows."""
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
@@ -66,11 +64,29 @@ def split_cell(text: str) -> list[str]:
     return values
 
 
-def _drain(buffer: io.StringIO) -> bytes:
-    data = buffer.getvalue().encode()
-    buffer.seek(0)
-    buffer.truncate()
-    return data
+def _quoted(text: str) -> str:
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+def csv_line(values: list) -> str:
+    """One CSV record as the csv module writes it with minimal quoting.
+
+    The csv module tests every character of every field against the dialect
+    in a call of its own: a third of an export's time. Here a row is joined
+    at C speed and looked at once; only a row in which some field holds a
+    comma, a quote or a line break is joined again field by field.
+    """
+    texts = ["" if v is None else v if v.__class__ is str else str(v) for v in values]
+    line = ",".join(texts)
+    if line.count(",") >= len(texts) or '"' in line or "\n" in line or "\r" in line:
+        return ",".join(map(_quoted, texts))
+    if len(texts) == 1 and not line:
+        return '""'  # as the csv module: an empty line would be no record
+    return line
 
 
 def csv_chunks(
@@ -80,13 +96,12 @@ def csv_chunks(
 
     ``values`` gives a record's cells as the writer takes them (see ``cell``).
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    yield _drain(buffer)
+    yield (csv_line(header) + "\r\n").encode()
     for rows in batches:
-        writer.writerows(map(values, rows))
-        yield _drain(buffer)
+        if rows:
+            lines = [csv_line(values(row)) for row in rows]
+            lines.append("")
+            yield "\r\n".join(lines).encode()
 
 
 def ndjson_chunks(batches: Batches, record: Record) -> Iterator[bytes]:
