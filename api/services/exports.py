@@ -8,7 +8,6 @@ come as every writer outputs them: a date is a date or its ISO text (as
 SQLite stores it), a timestamp aware UTC or its ISO 8601 text with +00:00.
 """
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC
 from functools import cache
@@ -113,10 +112,17 @@ _IDS = object()
 
 def _among(column: pw.Field, ids) -> pw.Expression:
     """``column IN ids`` with one parameter, however many ids there are."""
+    value = ids if ids is _IDS else _id_list(ids)
     if is_sqlite():
-        value = ids if ids is _IDS else json.dumps(ids)
         return column.in_(pw.SQL("(SELECT value FROM json_each(?))", [value]))
-    return column == pw.fn.ANY(pw.Value(ids, unpack=False))
+    return column == pw.fn.ANY(pw.SQL("CAST(%s AS BIGINT[])", [value]))
+
+
+def _id_list(ids) -> str:
+    # One text parameter, read as a JSON array by SQLite and as an array
+    # literal by PostgreSQL; psycopg's list dumper tested every id by regex.
+    text = ",".join(map(str, ids))
+    return f"[{text}]" if is_sqlite() else f"{{{text}}}"
 
 
 class _ByIds:
@@ -135,7 +141,7 @@ class _ByIds:
         if sqlite not in self.compiled:
             self.compiled[sqlite] = self.build(_IDS).sql()
         sql, params = self.compiled[sqlite]
-        value = json.dumps(ids) if sqlite else ids
+        value = _id_list(ids)
         bound = [value if param is _IDS else param for param in params]
         return Event._meta.database.execute_sql(sql, bound).fetchall()
 
