@@ -26,6 +26,8 @@ def records(client, make_location, make_actor, make_article, make_event):
     )
     erdogan = make_actor(aliases=["Erdogan", "Tayyip; Erdoğan"])
     putin = make_actor(name="Vladimir Putin", country="RUS")
+    # A name with the list separator, a quote and a backslash; no country.
+    front = make_actor(name='Front; "West" \\ North', kind="armed_group", country=None)
     first = make_article(title="Ceasefire, at last")
     second = make_article()
     made = [
@@ -50,7 +52,10 @@ def records(client, make_location, make_actor, make_article, make_event):
             date_start="2019-12-01",
             date_precision="month",
             location_id=route["id"],
-            actors=[{"actor_id": putin["id"], "role": "target"}],
+            actors=[
+                {"actor_id": front["id"], "role": "initiator"},
+                {"actor_id": putin["id"], "role": "target"},
+            ],
         ),
         make_event(event_code="195", date_start="2020-02-27", fatalities=34),
     ]
@@ -59,7 +64,7 @@ def records(client, make_location, make_actor, make_article, make_event):
     return {
         "events": made,
         "places": [syria, idlib, route],
-        "actors": [erdogan, putin],
+        "actors": [erdogan, putin, front],
         "articles": [first, second],
     }
 
@@ -132,13 +137,18 @@ def test_csv_parses_back_to_the_json_records(client, records):
         ]
         assert split_cell(row["actor_kinds"]) == [a["actor"]["kind"] for a in links]
         assert split_cell(row["actor_countries"]) == [
-            a["actor"]["country"] for a in links
+            a["actor"]["country"] or "" for a in links
         ]
         sources = event["sources"]
         assert split_cell(row["sources"]) == [s["article"]["url"] for s in sources]
         assert split_cell(row["quotes"]) == [s["quote"] or "" for s in sources]
     assert rows[0]["quotes"] == "A joint document\\; adopted.; "
     assert rows[0]["event_name"] == "Declare truce, ceasefire"
+    (attack,) = [row for row in rows if row["event_code"] == "190"]
+    assert attack["actors"] == (
+        'Front\\; "West" \\\\ North [initiator]; Vladimir Putin [target]'
+    )
+    assert attack["actor_countries"] == "; RUS"
 
 
 @pytest.mark.parametrize("resource", ["events", "locations", "actors", "articles"])
