@@ -1,13 +1,15 @@
 """Import speed and memory: a generated 200k-row file of each format, per database.
 
     python -m bench.ingest --database-url sqlite:///bench/out/ingest.db
-    python -m bench.ingest --database-url postgresql://postgres@127.0.0.1:5432/bench
+    python -m bench.ingest --database-url postgresql://postgres@127.0.0.1:5432/ingest
 
 Each file repeats the real example rows of ../shared/data with fresh ids and
 shifted dates, so places and actors recur as they do in real exports. Each
 format is imported into a fresh schema in a child process, whose peak RSS,
 plus its file reader's, is the memory figure. Targets: 20,000 events/s on
-SQLite, 10,000 on PostgreSQL, peak memory under 300 MB.
+SQLite, 10,000 on PostgreSQL, peak memory under 300 MB. The database's
+tables are dropped first: never point it at one that holds other data (such
+as bench.corpus's 1M events).
 """
 
 import argparse
@@ -19,6 +21,8 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from bench import anchor
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out"
@@ -141,6 +145,7 @@ def main():
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     results = []
+    before = anchor.workload_ms()
     for fmt in args.formats.split(","):
         path = generate(fmt, args.rows)
         queue = multiprocessing.get_context("spawn").Queue()
@@ -161,6 +166,7 @@ def main():
             f"{r['events_per_s']:>9} {r['reimport_s']:>11} {r['writer_rss_mb']:>9} "
             f"{r['reader_rss_mb']:>9} {r['peak_rss_mb']:>8}"
         )
+    print(anchor.describe(before, anchor.workload_ms()))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

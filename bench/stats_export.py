@@ -17,7 +17,7 @@ import peewee as pw
 
 from api import create_app
 from api.db import open_database
-from bench import corpus
+from bench import anchor, corpus
 
 # Targets at 1M events: the statistics request in ms, exports in events/s.
 STATS_TARGET_MS = {"postgresql": 500.0, "sqlite": 1500.0}
@@ -166,13 +166,24 @@ def main(argv=None) -> None:
     client = app.test_client()
     kind = "sqlite" if urlsplit(args.database_url).scheme == "sqlite" else "postgresql"
     print(f"{kind}, {found:,} events\n")
+    before = anchor.workload_ms()
     stats = {name: time_stats(client, url, args.repeat) for name, url in STATS.items()}
     formats = [f for f in args.formats.split(",") if f]
     exports = {f: time_export(client, f, found) for f in formats}
+    machine = anchor.describe(before, anchor.workload_ms())
     report(kind, stats, exports)
+    print(machine)
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"database": kind, "stats": stats, "exports": exports}, out)
+            json.dump(
+                {
+                    "database": kind,
+                    "stats": stats,
+                    "exports": exports,
+                    "machine": machine,
+                },
+                out,
+            )
 
 
 if __name__ == "__main__":
