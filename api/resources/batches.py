@@ -6,7 +6,7 @@ from flask.views import MethodView
 import marshmallow as ma
 
 from api.resources.blueprint import BAD_REQUEST, Blueprint
-from api.services import ingest
+from api.services import event_batches
 from schemas.batches import (
     MAX_BATCH,
     BatchEventSchema,
@@ -79,7 +79,7 @@ class EventBatch(MethodView):
                 records.append(None)
                 errors[index] = error.messages
         label = f"batch:{g.get('request_id', '')}"
-        tally = ingest.write_batch(records, label, errors)
+        tally = event_batches.write_batch(records, label, errors)
         return {
             "created": tally.created,
             "updated": tally.updated,

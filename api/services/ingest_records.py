@@ -1,0 +1,215 @@
+"""What an ingested record will write, worked out without the database.
+
+A record is checked (``record_errors``) and reduced to a ``Prepared`` tuple
+of plain values: its event columns, digest and revision snapshot, and its
+inline places, actors and articles by key. A reading process does this for
+a large file while the writer writes (see ``import_reading``).
+"""
+
+import hashlib
+from datetime import date
+from typing import NamedTuple
+
+import orjson
+
+from api.services import event_codes
+from api.services.events import derive_date_end
+
+EVENT_FIELDS = (
+    "event_code",
+    "summary",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "geo_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+)
+
+
+def record_errors(record: dict) -> dict:
+    """What is wrong with one record, field by field (empty when it is good)."""
+    errors: dict = {}
+    code = record.get("event_code")
+    if not code or not event_codes.is_known(code):
+        errors["event_code"] = [f"Unknown CAMEO event code {code!r}."]
+    start, end = record.get("date_start"), record.get("date_end")
+    if not isinstance(start, date):
+        errors["date_start"] = ["A date is required."]
+    elif end is not None and end < start:
+        errors["date_end"] = ["Must not be before date_start."]
+    for name in ("fatalities", "fatalities_low", "fatalities_high"):
+        value = record.get(name)
+        if value is not None and not 0 <= value < 2**31:
+            errors[name] = ["Must be a whole number from 0."]
+    place = record.get("location")
+    while isinstance(place, dict):
+        lat, lon = place.get("latitude"), place.get("longitude")
+        if (lat is not None and not -90 <= lat <= 90) or (
+            lon is not None and not -180 <= lon <= 180
+        ):
+            errors.setdefault("location", {})["latitude"] = [
+                "Coordinates out of range."
+            ]
+        place = place.get("parent")
+    for index, link in enumerate(record.get("actors") or []):
+        actor = link.get("actor")
+        if actor is not None and not (actor.get("name") or "").strip():
+            errors.setdefault("actors", {})[index] = {"actor": {"name": ["Required."]}}
+    return errors
+
+
+def _digest(record: dict) -> str:
+    raw = orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.md5(raw, usedforsecurity=False).hexdigest()
+
+
+def chain_key(spec: dict) -> tuple:
+    """Everything that identifies an inline place, its parents included."""
+    key = []
+    while spec is not None:
+        key.append(
+            (spec["kind"], spec["name"], spec.get("country"), spec.get("source_id"))
+        )
+        spec = spec.get("parent")
+    return ("chain", *key)
+
+
+# Columns an event's values fill in this order: what the record says (known
+# before any lookup, so a parser process can compute them), then what the
+# writer adds.
+PREPARED_COLUMNS = (
+    *EVENT_FIELDS,
+    "source",
+    "source_id",
+    "source_attributes",
+    "source_hash",
+)
+WRITER_COLUMNS = (
+    "location_id",
+    "source_file",
+    "source_imported_at",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+)
+EVENT_COLUMNS = PREPARED_COLUMNS + WRITER_COLUMNS
+
+
+class Prepared(NamedTuple):
+    """A valid record reduced to what the writer needs, with no lookup done.
+
+    Plain values only: a parser process builds these and sends them over a
+    pipe, and tuples of plain values cost a fraction of nested dicts to send.
+    """
+
+    key: tuple[str | None, str | None]
+    digest: str
+    values: tuple  # PREPARED_COLUMNS
+    location_id: int | None
+    # Inline records as (key, spec), spec None when an earlier record of the
+    # same import gave it (see ``once``).
+    location: tuple | None
+    # (actor_id, key, spec, role): the id, or the key and spec.
+    actors: tuple[tuple, ...]
+    # (article_id, key, spec, quote)
+    sources: tuple[tuple, ...]
+    summary: str | None
+    # The revision's data without what the writer adds: a JSON object.
+    snapshot: bytes
+    # A copy of a Dateline record (an export imported again): compared with
+    # the event it names by content, since its digest is of another row.
+    compares: bool = False
+    # The record does not carry the dataset's original row: an update keeps it.
+    keeps_attributes: bool = False
+
+
+def prepare(record: dict) -> Prepared:
+    """What a valid record will write, computed without the database."""
+    digest = _digest(record)
+    precision = record.get("date_precision") or "day"
+    end = record.get("date_end") or derive_date_end(record["date_start"], precision)
+    fields = {n: record.get(n) for n in EVENT_FIELDS}
+    fields["date_precision"], fields["date_end"] = precision, end
+    attributes = record.get("source_attributes")
+    source = record.get("source")
+    values = (
+        *fields.values(),
+        source,
+        record.get("source_id"),
+        None if attributes is None else orjson.dumps(attributes).decode(),
+        digest,
+    )
+    fields.update(
+        source=source,
+        source_id=record.get("source_id"),
+        source_attributes=attributes,
+    )
+    place = record.get("location")
+    return Prepared(
+        (source, record.get("source_id")),
+        digest,
+        values,
+        record.get("location_id"),
+        None if place is None else (chain_key(place), place),
+        tuple(
+            (
+                link.get("actor_id"),
+                _actor_key(link.get("actor")),
+                link.get("actor"),
+                link["role"],
+            )
+            for link in record.get("actors") or ()
+        ),
+        tuple(
+            (
+                link.get("article_id"),
+                _article_key(link.get("article")),
+                link.get("article"),
+                link.get("quote"),
+            )
+            for link in record.get("sources") or ()
+        ),
+        record.get("summary"),
+        orjson.dumps(fields),
+        bool(record.get("compare_content")),
+        bool(record.get("keep_source_attributes")),
+    )
+
+
+def _actor_key(spec: dict | None) -> bytes | None:
+    return None if spec is None else orjson.dumps(spec, option=orjson.OPT_SORT_KEYS)
+
+
+def _article_key(spec: dict | None) -> str | None:
+    return None if spec is None else spec["url"].strip()
+
+
+def once(prepared: Prepared, seen: set) -> Prepared:
+    """``prepared`` without the inline specs an earlier record gave (in ``seen``).
+
+    Places and actors recur in every row of a dataset; sent from the reading
+    process once each, they cost a fraction to send.
+    """
+    place = prepared.location
+    if place is not None:
+        if ("place", place[0]) in seen:
+            place = (place[0], None)
+        seen.add(("place", place[0]))
+    actors = []
+    for actor_id, key, spec, role in prepared.actors:
+        if spec is not None and ("actor", key) in seen:
+            spec = None
+        seen.add(("actor", key))
+        actors.append((actor_id, key, spec, role))
+    sources = []
+    for article_id, key, spec, quote in prepared.sources:
+        if spec is not None and ("article", key) in seen:
+            spec = None
+        seen.add(("article", key))
+        sources.append((article_id, key, spec, quote))
+    return prepared._replace(
+        location=place, actors=tuple(actors), sources=tuple(sources)
+    )

@@ -1,0 +1,272 @@
+"""The actors, places and articles an ingest names: found, or created once."""
+
+from typing import TYPE_CHECKING
+
+import orjson
+
+from api.models import Actor, Article, Location
+from api.models.base import current_author, utcnow
+from api.services import bulk_sql, search
+from api.services.common import fold
+from api.services.ingest_records import chain_key
+
+if TYPE_CHECKING:
+    from api.services.ingest_records import Prepared
+
+
+class Resolver:
+    """Finds or creates the actors, places and articles records name.
+
+    Lookups are cached for the whole import, and a country's places, or a
+    dataset's actors, are loaded once on first need, so a large file costs a
+    few queries per new record rather than several per row.
+    """
+
+    def __init__(self, source_file: str | None):
+        self.source_file = source_file
+        self.now = utcnow()
+        # The stored form of ``now`` (naive UTC), for rows written as plain values.
+        self.stamp = bulk_sql.storable(self.now)
+        self.author = current_author.get()
+        self.places: dict[tuple, int] = {}
+        self.chains: dict[int, list[tuple[int, int]]] = {}
+        self.loaded_countries: set[str | None] = set()
+        self.actors: dict[tuple, int] = {}
+        self.loaded_actor_sources: set[str] = set()
+        self.articles: dict[str, int] = {}
+        # Records this import created, for their revisions.
+        self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
+        self.written = 0
+        self.analyzed_at = 0
+        self.resolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
+        self.unresolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
+        self.finders = {
+            "place": self.place,
+            "actor": self.actor,
+            "article": self.article,
+        }
+        # What every event of this import shares, as values and as JSON.
+        shared = {
+            "source_file": None,
+            "source_imported_at": None,
+            "created_at": self.now,
+            "updated_at": self.now,
+            "created_by": self.author,
+            "updated_by": self.author,
+        }
+        sourced = {
+            **shared,
+            "source_file": source_file,
+            "source_imported_at": self.now,
+        }
+        self.stamps = b"," + orjson.dumps(shared)[1:-1] + b","
+        self.sourced_stamps = b"," + orjson.dumps(sourced)[1:-1] + b","
+        self._writer_values = tuple(bulk_sql.storable(v) for v in list(shared.values()))
+        self._sourced_writer_values = tuple(
+            bulk_sql.storable(v) for v in list(sourced.values())
+        )
+
+    def writer_values(self, prepared) -> tuple:
+        """WRITER_COLUMNS after location_id, for one event."""
+        return self._sourced_writer_values if prepared.key[0] else self._writer_values
+
+    def _provenance(self, spec: dict) -> dict:
+        sourced = bool(spec.get("source"))
+        return {
+            "source": spec.get("source"),
+            "source_id": spec.get("source_id"),
+            "source_file": self.source_file if sourced else None,
+            "source_imported_at": self.now if sourced else None,
+            "source_attributes": spec.get("source_attributes"),
+            "created_at": self.now,
+            "updated_at": self.now,
+            "created_by": self.author,
+            "updated_by": self.author,
+        }
+
+    # Places ---------------------------------------------------------------
+
+    def _load_country(self, country: str | None) -> None:
+        if country in self.loaded_countries:
+            return
+        self.loaded_countries.add(country)
+        where = "country = ?" if country else "country IS NULL"
+        rows = bulk_sql.select(
+            "SELECT id, kind, name, country, parent_id, source, source_id "
+            f"FROM location WHERE {where} ORDER BY id",
+            (country,) if country else (),
+        )
+        for place_id, kind, name, code, parent_id, source, source_id in rows:
+            self.places.setdefault(_place_key(kind, name, code, parent_id), place_id)
+            if source and source_id:
+                self.places.setdefault((source, source_id), place_id)
+
+    def _chain(self, place_id: int) -> list[tuple[int, int]]:
+        """(ancestor, depth) pairs of a place, itself included at depth 0."""
+        if place_id not in self.chains:
+            self.chains[place_id] = bulk_sql.select(
+                "SELECT ancestor_id, depth FROM location_ancestor "
+                "WHERE location_id = ?",
+                (place_id,),
+            )
+        return self.chains[place_id]
+
+    def known(self, kind: str, key, spec: dict | None) -> int:
+        """The id of an inline place, actor or article by the key ``prepare`` gave.
+
+        Each is resolved once per import; ``spec`` may be left out (None)
+        once its key was seen, which spares sending it again.
+        """
+        found = self.resolved[kind].get(key)
+        if found is None:
+            spec = spec or self.unresolved[kind].pop(key, None)
+            if spec is None:
+                raise LookupError(f"{kind} {key!r} was not given before")
+            self.resolved[kind][key] = found = self.finders[kind](spec)
+        return found
+
+    def remember(self, prepared: "Prepared") -> None:
+        """Keep the specs of a record left unwritten, for later ones that need them."""
+        place = prepared.location
+        if place is not None and place[1] is not None:
+            self.unresolved["place"].setdefault(place[0], place[1])
+        for kind, links in (("actor", prepared.actors), ("article", prepared.sources)):
+            for _, key, spec, _ in links:
+                if spec is not None and key not in self.resolved[kind]:
+                    self.unresolved[kind].setdefault(key, spec)
+
+    def place(self, spec: dict | None) -> int | None:
+        """The id of a place and its parents, given inline; one lookup when seen."""
+        if spec is None:
+            return None
+        chain = chain_key(spec)
+        if chain in self.places:
+            return self.places[chain]
+        self.places[chain] = found = self._place(spec)
+        return found
+
+    def _place(self, spec: dict) -> int:
+        parent_id = self.place(spec.get("parent"))
+        country = spec.get("country")
+        self._load_country(country)
+        identity = (spec.get("source"), spec.get("source_id"))
+        key = _place_key(spec["kind"], spec["name"], country, parent_id)
+        found = self.places.get(identity) if identity[1] else None
+        found = found or self.places.get(key)
+        if found is None:
+            row = {
+                "name": spec["name"].strip()[:300],
+                "kind": spec["kind"],
+                "country": country,
+                "parent_id": parent_id,
+                "latitude": spec.get("latitude"),
+                "longitude": spec.get("longitude"),
+                **self._provenance(spec),
+            }
+            found = bulk_sql.insert_one("location", row)
+            self.created[Location].append(found)
+            chain = [(found, 0)]
+            if parent_id is not None:
+                chain += [(a, d + 1) for a, d in self._chain(parent_id)]
+            self.chains[found] = chain
+            bulk_sql.insert_many(
+                "location_ancestor",
+                ("location_id", "ancestor_id", "depth"),
+                [(found, a, d) for a, d in chain],
+            )
+        self.places[key] = found
+        if identity[1]:
+            self.places[identity] = found
+        return found
+
+    # Actors ---------------------------------------------------------------
+
+    def _load_actor_source(self, source: str) -> None:
+        if source in self.loaded_actor_sources:
+            return
+        self.loaded_actor_sources.add(source)
+        rows = bulk_sql.select(
+            "SELECT source_id, id FROM actor WHERE source = ?", (source,)
+        )
+        for source_id, actor_id in rows:
+            self.actors[(source, source_id)] = actor_id
+
+    def _find_actor(self, folded: str, country: str | None) -> int | None:
+        where = "country = ?" if country else "country IS NULL"
+        params = (folded, folded, country) if country else (folded, folded)
+        rows = bulk_sql.select(
+            "SELECT id FROM actor WHERE (search_name = ? OR id IN "
+            "(SELECT actor_id FROM actor_alias WHERE search_name = ?)) "
+            f"AND {where} ORDER BY id LIMIT 1",
+            params,
+        )
+        return rows[0][0] if rows else None
+
+    def actor(self, spec: dict) -> int:
+        name = spec["name"].strip()[:300]
+        folded = fold(name)
+        identity = (spec.get("source"), spec.get("source_id"))
+        if identity[1]:
+            self._load_actor_source(identity[0])
+            if identity in self.actors:
+                return self.actors[identity]
+        key = (folded, spec.get("country"))
+        found = self.actors.get(key)
+        if found is None:
+            found = self._find_actor(folded, spec.get("country"))
+        if found is None:
+            row = {
+                "name": name,
+                "search_name": folded,
+                "kind": spec.get("kind") or "other",
+                "country": spec.get("country"),
+                "description": spec.get("description"),
+                **self._provenance(spec),
+            }
+            found = bulk_sql.insert_one("actor", row)
+            self.created[Actor].append(found)
+            aliases = {fold(a): a.strip()[:300] for a in spec.get("aliases") or []}
+            aliases.pop("", None)
+            bulk_sql.insert_many(
+                "actor_alias",
+                ("actor_id", "name", "search_name"),
+                [(found, a, f) for f, a in aliases.items()],
+            )
+        self.actors[key] = found
+        if identity[1]:
+            self.actors[identity] = found
+        return found
+
+    # Articles -------------------------------------------------------------
+
+    def article(self, spec: dict) -> int:
+        url = spec["url"].strip()
+        if url in self.articles:
+            return self.articles[url]
+        rows = bulk_sql.select("SELECT id FROM article WHERE url = ?", (url,))
+        found = rows[0][0] if rows else None
+        if found is None:
+            row = {
+                "url": url,
+                "title": spec.get("title") or url,
+                "body": spec.get("body"),
+                "outlet": spec.get("outlet"),
+                "wire_agency": spec.get("wire_agency"),
+                "published_at": spec.get("published_at"),
+                "language": spec.get("language"),
+                **self._provenance(spec),
+            }
+            found = bulk_sql.insert_one("article", row)
+            self.created[Article].append(found)
+            search.index_article(
+                Article(id=found, title=row["title"], body=row["body"])
+            )
+        self.articles[url] = found
+        return found
+
+
+def _place_key(kind: str, name: str, country: str | None, parent_id) -> tuple:
+    # A country is the same country whatever a dataset calls it.
+    if kind == "country":
+        return (kind, country)
+    return (kind, fold(name), country, parent_id)
