@@ -40,7 +40,7 @@ def _places_at(kind: str) -> pw.ModelSelect:
     )
 
 
-def _grouping(group_by, location_level, event_code_level):
+def grouping(group_by, location_level, event_code_level):
     """[(output name, SQL)] to group by, and the joins they need, in request order."""
     columns, joins = [], []
     links = None
@@ -70,7 +70,11 @@ def _grouping(group_by, location_level, event_code_level):
             columns.append(("location_id", Event.location))
         elif name == "event_code":
             full = event_code_level != "root"
-            code = Event.event_code if full else pw.fn.SUBSTR(Event.event_code, 1, 2)
+            # Literal arguments: PostgreSQL's statistics on this expression
+            # (migration 010) then match it in a prepared statement's generic
+            # plan too, where parameters would be unknown.
+            root = pw.fn.SUBSTR(Event.event_code, pw.SQL("1"), pw.SQL("2"))
+            code = Event.event_code if full else root
             columns.append(("event_code", code))
         elif name == "actor":
             columns.append(("actor_id", links.c.actor_id))
@@ -144,7 +148,7 @@ def event_stats(
     counted once per actor (role) it has; ``totals`` count each event once.
     """
     group_by = list(dict.fromkeys(group_by or []))
-    columns, joins = _grouping(group_by, location_level, event_code_level)
+    columns, joins = grouping(group_by, location_level, event_code_level)
     precise, imprecise = _collect(_aggregate(interval, columns, joins, q, filters))
     periods = _periods(interval, filters, precise, imprecise)
     groups = sorted({k[-1] for k in (*precise, *imprecise)}, key=_nulls_last)
