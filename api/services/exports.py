@@ -185,30 +185,60 @@ _PARENTS = _ByIds(
 )
 
 
+_PLACES = _ByIds(
+    lambda ids: Location.select(
+        Location.id,
+        Location.name,
+        Location.kind,
+        Location.country,
+        Location.latitude,
+        Location.longitude,
+    ).where(_among(Location.id, ids))
+)
+_PLACE_KEYS = (
+    "location_name",
+    "location_kind",
+    "location_country",
+    "location_latitude",
+    "location_longitude",
+)
+_NO_PLACE = (dict.fromkeys(_PLACE_KEYS), ())
+
+
 def _widen_events(query: pw.ModelSelect) -> pw.ModelSelect:
-    """Events with their place, and what the CSV has beyond the JSON record
-    (fatality range, place kind) so that it can be imported again."""
+    """What the CSV has beyond the JSON record (the fatality range), so that
+    it can be imported again."""
     return query.select_extend(
         Event.fatalities_low.alias("fatalities_low"),
         Event.fatalities_high.alias("fatalities_high"),
-        Location.name.alias("location_name"),
-        Location.kind.alias("location_kind"),
-        Location.country.alias("location_country"),
-        Location.latitude.alias("location_latitude"),
-        Location.longitude.alias("location_longitude"),
-    ).join_from(Event, Location, pw.JOIN.LEFT_OUTER, on=(Event.location == Location.id))
+    )
+
+
+def _attach_places(rows: list[dict], known: dict) -> None:
+    """Each event's place and the places it lies in, and its code's name.
+
+    Places recur across an export: each is read once, with its chain, rather
+    than joined to every event row (a third of the events query's time).
+    """
+    names = _code_names()
+    places = known.setdefault("places", {})
+    new = {row["location_id"] for row in rows} - places.keys() - {None}
+    if new:
+        chains = _parent_chains(new)
+        for place_id, *values in _PLACES(sorted(new)):
+            fields = dict(zip(_PLACE_KEYS, values, strict=True))
+            places[place_id] = (fields, chains.get(place_id, ()))
+    for row in rows:
+        fields, chain = places.get(row["location_id"], _NO_PLACE)
+        row.update(fields)
+        row["location_parents"] = chain
+        row["event_name"] = names.get(row["event_code"])
 
 
 def _attach_event_links(rows: list[dict], known: dict) -> None:
+    _attach_places(rows, known)
     by_id = {row["id"]: row for row in rows}
-    names = _code_names()
-    parents = known.setdefault("parents", {})
-    new_places = {row["location_id"] for row in rows} - parents.keys() - {None}
-    parents.update(dict.fromkeys(new_places, ()))
-    parents.update(_parent_chains(new_places))
     for row in rows:
-        row["event_name"] = names.get(row["event_code"])
-        row["location_parents"] = parents.get(row["location_id"], ())
         row["actor_links"] = row["source_links"] = ()
     links = _ACTOR_LINKS(list(by_id))
     actors = known.setdefault("actors", {})
