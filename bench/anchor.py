@@ -41,5 +41,5 @@ def describe(before_ms: float, after_ms: float) -> str:
     return (
         f"machine: reference workload {before_ms:.0f} ms before, {after_ms:.0f} ms "
         f"after; {before_ms / QUIET_MS:.2f}x / {after_ms / QUIET_MS:.2f}x a quiet "
-        f"machine's {QUIET_MS:.0f} ms (1.00x = quiet; figures scale with it)"
+        f"machine's {QUIET_MS:.0f} ms (1.00x = quiet; figures slow roughly with it)"
     )
