@@ -8,6 +8,8 @@ from api.services.ingest import Resolver, Tally, prepare, record_errors, write
 
 
 def _missing_references(records: list[dict]) -> dict:
+    """Each bad record's problems by index: its own (``record_errors``), ids
+    it names that do not exist, and an identity an earlier record has."""
     errors: dict = {}
     first_seen: dict[tuple, int] = {}
     for index, record in enumerate(records):

@@ -61,8 +61,8 @@ def batches(
 
 
 def _attached(scan, attach):
-    # What later batches meet again (places' parents, actors): read once per
-    # export. It grows with the places and actors met, not with the rows.
+    # What later batches meet again (places with their chains, actors): read
+    # once per export. It grows with the places and actors met, not the rows.
     known: dict = {}
     for rows in scan:
         if attach:
@@ -252,8 +252,8 @@ def _attach_event_links(rows: list[dict], known: dict) -> None:
 def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
     """Each place's enclosing places, nearest first, from the closure table.
 
-    A batch's places share their chains: one query, and one tuple per place
-    (equal chains are equal tuples, which lets a writer cache their cells).
+    The places new to an export: one query, and one tuple per place (equal
+    chains are equal tuples, which lets a writer cache their cells).
     """
     if not location_ids:
         return {}

@@ -198,18 +198,19 @@ def once(prepared: Prepared, seen: set) -> Prepared:
         if ("place", place[0]) in seen:
             place = (place[0], None)
         seen.add(("place", place[0]))
-    actors = []
-    for actor_id, key, spec, role in prepared.actors:
-        if spec is not None and ("actor", key) in seen:
-            spec = None
-        seen.add(("actor", key))
-        actors.append((actor_id, key, spec, role))
-    sources = []
-    for article_id, key, spec, quote in prepared.sources:
-        if spec is not None and ("article", key) in seen:
-            spec = None
-        seen.add(("article", key))
-        sources.append((article_id, key, spec, quote))
     return prepared._replace(
-        location=place, actors=tuple(actors), sources=tuple(sources)
+        location=place,
+        actors=_unseen("actor", prepared.actors, seen),
+        sources=_unseen("article", prepared.sources, seen),
     )
+
+
+def _unseen(kind: str, links: tuple[tuple, ...], seen: set) -> tuple[tuple, ...]:
+    """Links (id, key, spec, role or quote) without the specs ``seen`` has."""
+    kept = []
+    for linked_id, key, spec, detail in links:
+        if spec is not None and (kind, key) in seen:
+            spec = None
+        seen.add((kind, key))
+        kept.append((linked_id, key, spec, detail))
+    return tuple(kept)
