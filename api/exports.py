@@ -13,7 +13,7 @@ from api.db import db
 from api.event_export import EVENTS
 from api.export_formats import ACTORS, ARTICLES, LOCATIONS, Export
 from api.resources.blueprint import problem
-from api.services import exports
+from api.services import event_csv, exports
 from api.writers import cell
 from schemas.query import MEDIA_TYPES as LIST_MEDIA_TYPES
 
@@ -113,7 +113,11 @@ def stream(listing, export: Export, name: str):
     """A response that writes ``listing`` batch by batch as it is sent."""
     size = current_app.config.get("DATELINE_EXPORT_BATCH_SIZE", DEFAULT_BATCH_SIZE)
 
-    rows = exports.batches(listing, export.columns, size)
+    server_csv = name == "csv" and export is EVENTS and event_csv.available()
+    if server_csv:
+        rows = event_csv.batches(listing, export.csv_header, size)
+    else:
+        rows = exports.batches(listing, export.columns, size)
 
     def batches():
         # The stream outlives the view: hold a connection until the last batch,
@@ -126,7 +130,9 @@ def stream(listing, export: Export, name: str):
         finally:
             db.close()
 
-    if name == "csv":
+    if server_csv:
+        chunks = writers.line_chunks(batches(), export.csv_header)
+    elif name == "csv":
         chunks = writers.csv_chunks(batches(), export.csv_header, export.csv_row)
     elif name == "ndjson":
         chunks = writers.ndjson_chunks(batches(), export.record)

@@ -104,6 +104,14 @@ def csv_chunks(
             yield "\r\n".join(lines).encode()
 
 
+def line_chunks(batches: Iterable[list[str]], header: list[str]) -> Iterator[bytes]:
+    """As csv_chunks, from lines already written (see services.event_csv)."""
+    yield (csv_line(header) + "\r\n").encode()
+    for lines in batches:
+        if lines:
+            yield ("\r\n".join(lines) + "\r\n").encode()
+
+
 def ndjson_chunks(batches: Batches, record: Record) -> Iterator[bytes]:
     """One JSON object per line."""
     option = orjson.OPT_APPEND_NEWLINE

@@ -185,7 +185,7 @@ _PARENTS = _ByIds(
 )
 
 
-_PLACES = _ByIds(
+PLACE_ROWS = _ByIds(
     lambda ids: Location.select(
         Location.id,
         Location.name,
@@ -224,8 +224,8 @@ def _attach_places(rows: list[dict], known: dict) -> None:
     places = known.setdefault("places", {})
     new = {row["location_id"] for row in rows} - places.keys() - {None}
     if new:
-        chains = _parent_chains(new)
-        for place_id, *values in _PLACES(sorted(new)):
+        chains = parent_chains(new)
+        for place_id, *values in PLACE_ROWS(sorted(new)):
             fields = dict(zip(_PLACE_KEYS, values, strict=True))
             places[place_id] = (fields, chains.get(place_id, ()))
     for row in rows:
@@ -249,7 +249,7 @@ def _attach_event_links(rows: list[dict], known: dict) -> None:
     _group(by_id, "source_links", _SOURCE_LINKS(list(by_id)))
 
 
-def _parent_chains(location_ids: set[int]) -> dict[int, tuple]:
+def parent_chains(location_ids: set[int]) -> dict[int, tuple]:
     """Each place's enclosing places, nearest first, from the closure table.
 
     The places new to an export: one query, and one tuple per place (equal
