@@ -89,7 +89,8 @@ def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
         validate=check,
         metadata={
             "description": "Comma-separated fields, highest priority first; a "
-            "leading - sorts descending. Ties are broken by id. Fields: "
+            "leading - sorts descending. Ties are broken by id, in the direction "
+            "of the last field named (`-date_start`: the highest id first). Fields: "
             + ", ".join(fields)
             + f". Default: {default}.",
             "example": default,

@@ -22,13 +22,17 @@ from api.services.actors import attach_aliases
 from api.services.common import fold
 from api.services.listing import Listing, SortKey, key, parse_sort, to_date, to_datetime
 
+# Written as a literal: an index on an expression serves only that expression,
+# and a bound parameter in its place is another one (migration 011).
+UNKNOWN_FATALITIES = -1
+KNOWN_FATALITIES = pw.fn.COALESCE(Event.fatalities, pw.SQL(str(UNKNOWN_FATALITIES)))
 SORTS = {
     "id": key(Event.id, int),
     "date_start": key(Event.date_start, to_date),
     "date_end": key(Event.date_end, to_date),
     "event_code": key(Event.event_code),
     # Unknown fatalities sort below zero.
-    "fatalities": key(Event.fatalities, int, null_value=-1),
+    "fatalities": SortKey("fatalities", KNOWN_FATALITIES, int, UNKNOWN_FATALITIES),
     "created_at": key(Event.created_at, to_datetime),
     "updated_at": key(Event.updated_at, to_datetime),
 }
@@ -171,10 +175,12 @@ def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
             EventSource.article == f["article_id"]
         )
         query = query.where(Event.id.in_(reported))
+    # On the sort key's expression, whose index (migration 011) they then use;
+    # unknown fatalities (-1 there) match neither bound, as NULL would not.
     if f.get("fatalities_min") is not None:
-        query = query.where(Event.fatalities >= f["fatalities_min"])
+        query = query.where(KNOWN_FATALITIES >= f["fatalities_min"])
     if f.get("fatalities_max") is not None:
-        query = query.where(Event.fatalities <= f["fatalities_max"])
+        query = query.where(KNOWN_FATALITIES.between(0, f["fatalities_max"]))
     if f.get("source"):
         named = [s for s in f["source"] if s != "none"]
         condition = Event.source.in_(named)

@@ -89,7 +89,12 @@ def _decode(cursor: str, keys: list[SortKey]) -> list:
 
 
 def parse_sort(spec: str, keys: dict[str, SortKey]):
-    """[(SortKey, descending)] for ``-date_start,event_code``, always ending in id."""
+    """[(SortKey, descending)] for ``-date_start,event_code``, always ending in id.
+
+    The id that breaks ties runs the way the last named field does: an order
+    in one direction is an index range read from where the last batch ended
+    (see ``Listing._after``), where a mixed one reads every row up to it.
+    """
     order, named = [], set()
     for part in (p.strip() for p in spec.split(",")):
         name = part.lstrip("-")
@@ -99,7 +104,7 @@ def parse_sort(spec: str, keys: dict[str, SortKey]):
         if name == "id":
             break
     if "id" not in named:
-        order.append((keys["id"], False))
+        order.append((keys["id"], order[-1][1] if order else False))
     return order
 
 
@@ -126,7 +131,27 @@ class Listing:
         )
 
     def _after(self, values: list) -> pw.Expression:
-        """Rows strictly after ``values`` in this order (keyset condition)."""
+        """Rows strictly after ``values`` in this order (keyset condition).
+
+        In one direction it is a row-value comparison, which SQLite and
+        PostgreSQL both answer as a range of an index on the keys; the
+        expanded OR form they answer by filtering every row before it.
+        """
+        directions = {descending for _, descending in self.order}
+        if len(directions) == 1:
+            keys = pw.Tuple(*(key.expression for key in self.keys))
+            bound = pw.Tuple(
+                *(
+                    key.db_value(value)
+                    for key, value in zip(self.keys, values, strict=True)
+                )
+            )
+            first, value = self.keys[0].expression, bound.nodes[0]
+            # Implied, but SQLite ranges over an expression's index only by
+            # a bound of its own (a row value over it, it scans from the top).
+            if directions.pop():
+                return (first <= value) & (keys < bound)
+            return (first >= value) & (keys > bound)
         condition = None
         for i, (key, descending) in enumerate(self.order):
             value = key.db_value(values[i])

@@ -346,11 +346,19 @@ def test_sort_orders_with_id_as_tiebreak(client, make_event):
     ]
     e1, e2, e3, e4, e5 = made
 
-    assert ids(client, "/events/", sort="-date_start") == [e2, e5, e1, e3, e4]
+    # Ties by id, run the way the last named field runs.
+    assert ids(client, "/events/", sort="-date_start") == [e5, e2, e3, e1, e4]
     assert ids(client, "/events/", sort="date_start") == [e4, e1, e3, e2, e5]
-    assert ids(client, "/events/", sort="-date_start,-id") == [e5, e2, e3, e1, e4]
+    assert ids(client, "/events/", sort="-date_start,id") == [e2, e5, e1, e3, e4]
     assert ids(client, "/events/", sort="fatalities") == [e2, e5, e3, e1, e4]
-    assert ids(client, "/events/", sort="-fatalities") == [e4, e1, e3, e2, e5]
+    assert ids(client, "/events/", sort="-fatalities") == [e4, e1, e3, e5, e2]
+    assert ids(client, "/events/", sort="-fatalities,date_start") == [
+        e4,
+        e1,
+        e3,
+        e2,
+        e5,
+    ]
     assert ids(client, "/events/", sort="-id") == made[::-1]
     assert ids(client, "/events/") == made
 
