@@ -147,6 +147,8 @@ LEFT JOIN LATERAL (
 
 
 def available() -> bool:
+    """Whether the database writes the lines (SQLite's exports stay in Python:
+    its link cells cost more in SQL than they save)."""
     return not is_sqlite()
 
 

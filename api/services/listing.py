@@ -147,8 +147,9 @@ class Listing:
                 )
             )
             first, value = self.keys[0].expression, bound.nodes[0]
-            # Implied, but SQLite ranges over an expression's index only by
-            # a bound of its own (a row value over it, it scans from the top).
+            # Implied by the row value; but SQLite reads an index on an
+            # expression as a range only when the expression has a bound of
+            # its own, and otherwise scans it from the start.
             if directions.pop():
                 return (first <= value) & (keys < bound)
             return (first >= value) & (keys > bound)
