@@ -6,12 +6,11 @@ its place's kind and parents, its actors' kinds and countries.
 """
 
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from operator import itemgetter
 
 from api.export_formats import SAME, Cells, Export, column
 from api.services.native_ids import NATIVE_SOURCE, native_id
-from api.writers import cell
+from api.writers import cell, chain_cells
 from schemas.events import EventSchema
 
 _NO_ACTORS = ("",) * 5
@@ -61,14 +60,8 @@ def _identity_cells(row: dict) -> list:
     return [NATIVE_SOURCE, native_id(row["id"], row["created_at"])]
 
 
-@lru_cache(maxsize=4096)
-def _chain_cells(chain: tuple) -> tuple:
-    # Many events share a place: each chain is written once, not once a row.
-    return tuple(cell([place[i] for place in chain]) for i in range(5))
-
-
 def _parent_cells(row: dict) -> tuple:
-    return _chain_cells(row["location_parents"])
+    return chain_cells(row["location_parents"])
 
 
 def _event_links(row: dict) -> dict:

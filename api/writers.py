@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
 
 import orjson
 
@@ -38,6 +39,16 @@ def cell(value):
             return joined  # no value holds a separator: nothing to escape
         return LIST_SEPARATOR.join(map(_item, texts))
     return str(value)
+
+
+@lru_cache(maxsize=4096)
+def chain_cells(chain: tuple) -> tuple:
+    """The cells of the places a place lies in, each a tuple of name, kind,
+    country, latitude, longitude: one list cell per part, in chain order.
+
+    Many events share a place: each chain is written once, not once a row.
+    """
+    return tuple(cell([place[i] for place in chain]) for i in range(5))
 
 
 def split_cell(text: str) -> list[str]:

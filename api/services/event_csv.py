@@ -24,7 +24,7 @@ from api.services import event_codes
 from api.services.exports import PLACE_ROWS, parent_chains
 from api.services.listing import Listing
 from api.services.native_ids import NATIVE_SOURCE
-from api.writers import cell, csv_line
+from api.writers import chain_cells, csv_line
 
 # Cells the client fills, and the header columns each group covers, in order.
 NAME_CELLS = ("event_name",)
@@ -202,7 +202,10 @@ class _Lines:
             code: csv_line([entry["name"]])
             for code, entry in event_codes.codebook().items()
         }
-        self.places: dict = {None: (",,,", ",,,,,")}
+        # An event without a place: its cells are empty.
+        self.places: dict = {
+            None: tuple(csv_line([None] * len(g)) for g in (PLACE_CELLS, CHAIN_CELLS))
+        }
 
     def shape(self, query: pw.ModelSelect) -> pw.ModelSelect:
         keys = self.listing.keys
@@ -231,8 +234,7 @@ class _Lines:
     def lines(self, rows: list[dict]) -> list[str]:
         self._learn_places({row["location_id"] for row in rows})
         names, places, form = self.names, self.places, self.template.format
-        count = len(self.pieces)
-        keys = [f"piece_{i}" for i in range(count)]
+        keys = [f"piece_{i}" for i in range(len(self.pieces))]
         out = []
         for row in rows:
             place, chain = places[row["location_id"]]
@@ -246,10 +248,9 @@ class _Lines:
             return
         chains = parent_chains(new)
         for place_id, name, kind, country, lat, lon in PLACE_ROWS(sorted(new)):
-            chain = chains.get(place_id, ())
             self.places[place_id] = (
                 csv_line([name, country, lat, lon]),
-                csv_line([kind, *(cell([p[i] for p in chain]) for i in range(5))]),
+                csv_line([kind, *chain_cells(chains.get(place_id, ()))]),
             )
 
 
