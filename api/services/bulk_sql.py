@@ -49,6 +49,35 @@ def insert_many(
             db.cursor().executemany(_statement(table, columns, False), rows)
 
 
+def reserve_ids(table: str, count: int) -> list[int]:
+    """``count`` fresh ids of ``table``, for rows the caller inserts with them.
+
+    On SQLite this holds only in a write transaction (ours begin IMMEDIATE):
+    no other writer can take the ids before the rows are in.
+    """
+    if count == 0:
+        return []
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        cursor = db.cursor()
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
+            (table, count),
+            prepare=False,
+        )
+        return [i for (i,) in cursor.fetchall()]
+    if not db.in_transaction():
+        raise RuntimeError("Ids are reserved only inside a write transaction.")
+    # AUTOINCREMENT never hands out an id again, even one whose row is gone:
+    # start past the highest id it gave as well as the highest there is.
+    (last,) = db.execute_sql(
+        f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), "
+        f'coalesce((SELECT max(id) FROM "{table}"), 0))',
+        (table,),
+    ).fetchone()
+    return list(range(last + 1, last + 1 + count))
+
+
 # Below this, COPY's own exchanges cost more than the statements it saves.
 COPY_MIN_ROWS = 50
 

@@ -150,18 +150,20 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
             fresh_keyed[key] = (index, values)
         else:
             fresh.append((index, values))
-    ids: dict[int, int] = {}
-    # Keyed new events go in one executemany; their ids come back by identity.
+    # New events take ids reserved up front, so all go in one statement and
+    # none has to be looked up again.
+    new = [*fresh_keyed.values(), *fresh]
+    reserved = bulk_sql.reserve_ids("event", len(new))
+    ids: dict[int, int] = {
+        index: i for (index, _), i in zip(new, reserved, strict=True)
+    }
     bulk_sql.insert_many(
-        "event", EVENT_COLUMNS, [v for _, v in fresh_keyed.values()], plain=True
+        "event",
+        ("id", *EVENT_COLUMNS),
+        [(i, *values) for (_, values), i in zip(new, reserved, strict=True)],
+        plain=True,
     )
-    for key, (event_id, _) in identity.existing(list(fresh_keyed)).items():
-        ids[fresh_keyed[key][0]] = event_id
-    for index, values in fresh:
-        ids[index] = bulk_sql.insert_one(
-            "event", dict(zip(EVENT_COLUMNS, values, strict=True))
-        )
-    tally.created = len(fresh_keyed) + len(fresh)
+    tally.created = len(new)
     columns = Event._meta.columns
     for index, event_id, values in changed:
         row = dict(zip(EVENT_COLUMNS, values, strict=True))

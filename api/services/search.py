@@ -76,11 +76,14 @@ def index_texts(
     if not texts:
         return
     if _on_postgres():
-        bulk_sql.db.cursor().executemany(
-            "INSERT INTO event_text (event_id, document) VALUES "
-            f"(%s, to_tsvector('{PG_CONFIG}', %s)) ON CONFLICT (event_id) "
-            "DO UPDATE SET document = EXCLUDED.document",
-            [(i, f"{s or ''}\n{q}") for i, (s, q) in texts.items()],
+        # One statement over two arrays: executemany costs PostgreSQL a bind
+        # and an execution per event, which doubled the time the parsing takes.
+        bulk_sql.db.cursor().execute(
+            "INSERT INTO event_text (event_id, document) "
+            f"SELECT i, to_tsvector('{PG_CONFIG}', t) "
+            "FROM unnest(%s::integer[], %s::text[]) AS u(i, t) "
+            "ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document",
+            (list(texts), [f"{s or ''}\n{q}" for s, q in texts.values()]),
         )
     else:
         ids = list(texts) if replacing is None else replacing

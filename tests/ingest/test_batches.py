@@ -297,3 +297,20 @@ def test_one_identity_twice_in_a_batch(client, app):
         ids = response.get_json()["ids"]
         assert ids[0] == ids[1]
         assert counts(app)["events"] == 1
+
+
+def test_a_deleted_events_id_is_not_given_again(client, app, first_batch):
+    # A mirror that saw event N deleted must never meet another event N.
+    _, ids = first_batch
+    last = max(ids)
+    assert client.delete(f"/events/{last}").status_code == 204
+
+    unkeyed = _strike(None)
+    del unkeyed["source"], unkeyed["source_id"]
+    response = _post(client, [_strike("SY-3"), unkeyed])
+
+    assert response.status_code == 200, response.get_json()
+    new = response.get_json()["ids"]
+    assert len(set(new)) == 2 and min(new) > last
+    assert client.get(f"/events/{last}").status_code == 404
+    assert [get_json(client, f"/events/{i}")["id"] for i in new] == new
