@@ -2,6 +2,7 @@
 
 import json
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -11,8 +12,12 @@ import pycountry
 # otherwise, UCDP's historical names, and Kosovo's user-assigned code, which
 # the event datasets all use.
 COMMON_NAMES = {
+    "bailiwick of guernsey": "GGY",
+    "bailiwick of jersey": "JEY",
     "bosnia-herzegovina": "BIH",
+    "brunei": "BRN",
     "burma": "MMR",
+    "caribbean netherlands": "BES",
     "cape verde": "CPV",
     "congo": "COG",
     "czechoslovakia": "CZE",
@@ -20,17 +25,25 @@ COMMON_NAMES = {
     "democratic republic of the congo": "COD",
     "dr congo": "COD",
     "east timor": "TLS",
+    "falkland islands": "FLK",
     "german democratic republic": "DEU",
     "ivory coast": "CIV",
+    "korea, north": "PRK",
+    "korea, south": "KOR",
     "kosovo": "XKX",
+    "macau": "MAC",
     "macedonia": "MKD",
     "macedonia, fyr": "MKD",
+    "micronesia": "FSM",
     "palestine": "PSE",
     "republic of congo": "COG",
     "russia": "RUS",
+    "saint-barthelemy": "BLM",
+    "saint-martin": "MAF",
     "soviet union": "RUS",
     "swaziland": "SWZ",
     "turkey": "TUR",
+    "vatican city": "VAT",
     "xkx": "XKX",
     "yugoslavia": "SRB",
     "zaire": "COD",
@@ -64,7 +77,24 @@ def to_alpha3(value: str) -> str | None:
         return to_alpha3(_PARENTHESIS.sub("", text)) or to_alpha3(inner)
     if folded.startswith("kingdom of "):
         return to_alpha3(text[len("kingdom of ") :])
-    return None
+    return _unaccented_names().get(_unaccented(folded))
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _unaccented_names() -> dict[str, str]:
+    # Exports typed on ASCII keyboards write "Cote d'Ivoire" and "Curacao".
+    names = {}
+    for entry in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(entry, attribute, None)
+            if name:
+                names[_unaccented(name)] = entry.alpha_3
+    return names
 
 
 @cache

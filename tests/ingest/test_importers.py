@@ -139,6 +139,41 @@ def test_acled_places(client, imported):
     ]
 
 
+def test_acled_spellings_of_newer_and_hand_made_exports(app, client, export_file):
+    # Newer exports name the inter codes; Kosovo has iso 0 and only its name;
+    # a file typed on an ASCII keyboard drops the accent of Cote d'Ivoire.
+    rows = with_changes("acled", "UGA7752", inter1="Rioters", inter2="Civilians")
+    rows = with_changes(
+        "acled", "MZM2710", rows, inter1="State forces", inter2="Rebel group"
+    )
+    rows = with_changes(
+        "acled",
+        "YEM71929",
+        rows,
+        iso="0",
+        country="Kosovo",
+        sub_event_type="Excessive force against protestors",
+        event_type="Protests",
+    )
+    rows = with_changes("acled", "BOL3216", rows, iso="", country="Cote d'Ivoire")
+
+    report = run_import(app, "acled", export_file("acled", rows))
+
+    assert (report.rejected, report.created) == (0, 5), report.errors
+    events = events_by_source_id(app, "acled")
+    clash = _event(client, events["MZM2710"].id)
+    kinds = {link["actor"]["name"]: link["actor"]["kind"] for link in clash["actors"]}
+    assert kinds["Military Forces of Mozambique (1990-)"] == "military"
+    assert kinds["Islamist Militia (Mozambique)"] == "armed_group"
+    riot = _event(client, events["UGA7752"].id)
+    kinds = {link["actor"]["name"]: link["actor"]["kind"] for link in riot["actors"]}
+    assert kinds["Rioters (Uganda)"] == "protesters"
+    assert kinds["Civilians (Uganda)"] == "civilians"
+    assert _chain(_event(client, events["YEM71929"].id))[-1][2] == "XKX"
+    assert events["YEM71929"].event_code == "175"
+    assert _chain(_event(client, events["BOL3216"].id))[-1][2] == "CIV"
+
+
 def test_acled_rows_kept_whole(imported):
     events = imported("acled")
 

@@ -17,6 +17,7 @@ from api.services.importers.base import (
     integer,
     text,
 )
+from reference.countries import to_alpha3
 
 SOURCE = "acled"
 
@@ -33,6 +34,8 @@ CAMEO = {
     ("Protests", "Peaceful protest"): "141",
     ("Protests", "Protest with intervention"): "141",
     ("Protests", "Excessive force against protesters"): "175",
+    # The codebook's spelling.
+    ("Protests", "Excessive force against protestors"): "175",
     ("Riots", "Violent demonstration"): "145",
     ("Riots", "Mob violence"): "145",
     ("Strategic developments", "Agreement"): "057",
@@ -56,6 +59,8 @@ CAMEO_BY_TYPE = {
     "Strategic developments": "010",
     "Violence against civilians": "180",
 }
+# Inter codes: numbers in older exports, names (in several spellings over
+# the years) in newer ones, compared without case.
 ACTOR_KINDS = {
     "1": "military",
     "2": "armed_group",
@@ -65,6 +70,22 @@ ACTOR_KINDS = {
     "6": "protesters",
     "7": "civilians",
     "8": "other",
+    "state forces": "military",
+    "rebel group": "armed_group",
+    "rebel groups": "armed_group",
+    "rebel forces": "armed_group",
+    "political militia": "armed_group",
+    "political militias": "armed_group",
+    "militia groups": "armed_group",
+    "identity militia": "armed_group",
+    "identity militias": "armed_group",
+    "communal / identity groups": "armed_group",
+    "rioters": "protesters",
+    "protesters": "protesters",
+    "protestors": "protesters",
+    "civilians": "civilians",
+    "external/other forces": "other",
+    "foreign / others": "other",
 }
 PRECISION = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISION = {"1": "exact", "2": "near", "3": "admin1"}
@@ -108,7 +129,8 @@ def _actors(cells: dict) -> list[dict]:
     ):
         name = text(cells, f"actor{side}")
         if name:
-            kind = ACTOR_KINDS.get(text(cells, f"inter{side}") or "", "other")
+            inter = (text(cells, f"inter{side}") or "").casefold()
+            kind = ACTOR_KINDS.get(inter, "other")
             links.append({"role": role, "actor": _actor(name, kind)})
         for other in (text(cells, f"assoc_actor_{side}") or "").split(";"):
             if other.strip():
@@ -141,6 +163,21 @@ def _place(cells: dict, iso: str | None) -> dict | None:
     return place
 
 
+def _country(cells: dict) -> str | None:
+    """By the numeric ``iso`` code, else by name (ACLED gives Kosovo iso 0)."""
+    code, name = text(cells, "iso"), text(cells, "country")
+    for value in (code, name):
+        found = value and to_alpha3(value)
+        if found:
+            return found
+    if code is None and name is None:
+        return None
+    raise RowError(
+        "iso" if code else "country",
+        f"Unknown country (iso {code!r}, country {name!r}).",
+    )
+
+
 def record(row: Row) -> dict:
     cells = row.cells
     event_type = text(cells, "event_type", required=True)
@@ -148,9 +185,7 @@ def record(row: Row) -> dict:
     code = CAMEO.get((event_type, sub_type)) or CAMEO_BY_TYPE.get(event_type)
     if code is None:
         raise RowError("event_type", f"Unknown ACLED event type {event_type!r}.")
-    iso = country(text(cells, "iso"), "iso") or country(
-        text(cells, "country"), "country"
-    )
+    iso = _country(cells)
     precision = choice(cells, "time_precision", PRECISION) or "day"
     start = day(cells, "event_date")
     if precision == "month":
