@@ -124,7 +124,9 @@ def _read_to(out, format_name: str, path: str) -> None:
     report = Report(format_name)
     sent = 0
     for chunk in chunks(format_name, path, report):
-        _send(out, (chunk, report.rows, report.rejected, report.errors[sent:]))
+        # Plain tuples: a named tuple costs pickle its class on every record.
+        records = [tuple(prepared) for prepared in chunk]
+        _send(out, (records, report.rows, report.rejected, report.errors[sent:]))
         sent = len(report.errors)
     _send(out, (None, report.rows, report.rejected, report.errors[sent:]))
 
@@ -155,11 +157,11 @@ def chunks_read_elsewhere(format_name: str, path, report: Report):
                 raise RuntimeError(
                     f"The reading process stopped (exit {child.returncode}). {last}"
                 )
-            chunk, report.rows, report.rejected, found = message
+            records, report.rows, report.rejected, found = message
             report.errors.extend(found)
-            if chunk is None:
+            if records is None:
                 return
-            yield chunk
+            yield [Prepared._make(record) for record in records]
     finally:
         if child.poll() is None:
             child.kill()

@@ -28,6 +28,8 @@ from api.services.ingest_records import (
     once,
     prepare,
     record_errors,
+    snapshot,
+    source_attributes,
 )
 from api.services.ingest_resolver import Resolver
 
@@ -85,7 +87,7 @@ def _data(resolver: Resolver, prepared: Prepared, event_id, location_id, links):
     )
     stamps = resolver.sourced_stamps if prepared.key[0] else resolver.stamps
     # Both are non-empty JSON objects: drop one's "}" and the other's "{".
-    return b"".join((added[:-1], stamps, prepared.snapshot[1:]))
+    return b"".join((added[:-1], stamps, snapshot(prepared.values)[1:]))
 
 
 def write(records: list[Prepared], resolver: Resolver) -> Tally:
@@ -247,7 +249,7 @@ def _keep_statistics(resolver: Resolver, count: int) -> None:
 def _same_as(before: dict, prepared: Prepared, location_id, resolver) -> bool:
     """Whether writing ``prepared`` would leave the event ``before`` as it is."""
     fields = dict(zip(EVENT_FIELDS, prepared.values, strict=False))
-    fields["source_attributes"] = orjson.loads(prepared.snapshot)["source_attributes"]
+    fields["source_attributes"] = source_attributes(prepared.values)
     if any(before[name] != value for name, value in fields.items()):
         return False
     actors, sources = _links(prepared, before["id"], resolver)

@@ -40,16 +40,12 @@ def kept(prepared: Prepared, before: dict, known: tuple) -> Prepared:
     stays without a dataset identity, and a record that does not carry the
     dataset's original row (``keeps_attributes``) keeps the one stored."""
     values = dict(zip(PREPARED_COLUMNS, prepared.values, strict=True))
-    snapshot = orjson.loads(prepared.snapshot)
     if known[1] is NATIVE:
         values.update(source=None, source_id=None, source_hash=None)
-        snapshot.update(source=None, source_id=None)
         prepared = prepared._replace(key=(None, None))
     if prepared.keeps_attributes:
-        kept = snapshot["source_attributes"] = before["source_attributes"]
+        kept = before["source_attributes"]
         values["source_attributes"] = (
             None if kept is None else orjson.dumps(kept).decode()
         )
-    return prepared._replace(
-        values=tuple(values.values()), snapshot=orjson.dumps(snapshot)
-    )
+    return prepared._replace(values=tuple(values.values()))
