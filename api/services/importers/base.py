@@ -39,35 +39,39 @@ def open_text(path) -> io.TextIOWrapper:
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
-def _row_error(cells: dict, columns: int) -> RowError | None:
-    if None in cells or None in cells.values():
-        found = len(cells) - (None in cells) - sum(v is None for v in cells.values())
-        found += len(cells.get(None) or [])
-        return RowError("_row", f"Expected {columns} columns, found {found}.")
-    if NOT_UTF8.search("".join(cells.values())):
-        for name, value in cells.items():
+def _row_error(names: list[str], cells: list[str]) -> RowError | None:
+    if len(cells) != len(names):
+        return RowError("_row", f"Expected {len(names)} columns, found {len(cells)}.")
+    if NOT_UTF8.search("".join(cells)):
+        for name, value in zip(names, cells, strict=True):
             if NOT_UTF8.search(value):
                 return RowError(name, "Not UTF-8 text.")
     return None
 
 
 def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
-    """Rows one by one, with the line each starts on; memory stays flat."""
+    """Rows one by one, with the line each starts on; memory stays flat.
+
+    A plain reader, not csv.DictReader: its rows cost a Python call each,
+    a sixth of the time a whole import spends reading.
+    """
     with open_text(path) as handle:
-        reader = csv.DictReader(
-            handle, fieldnames=fieldnames, delimiter=delimiter, strict=True
-        )
-        header_lines = 0 if fieldnames is not None else 1
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        names = fieldnames
         while True:
-            start = (reader.line_num or header_lines) + 1
+            start = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except csv.Error as error:
                 raise RowError("_row", f"Unreadable CSV: {error}.", start) from error
-            columns = len(reader.fieldnames or ())
-            yield Row(start, cells, _row_error(cells, columns))
+            if names is None:
+                names = cells
+            elif cells:  # a blank line is no row
+                # A row of the wrong length carries its error and is not mapped.
+                cells_by_name = dict(zip(names, cells, strict=False))
+                yield Row(start, cells_by_name, _row_error(names, cells))
 
 
 def text(cells: dict, name: str, required: bool = False) -> str | None:

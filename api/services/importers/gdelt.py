@@ -109,9 +109,10 @@ def _place(cells: dict) -> dict | None:
 
 def _article(cells: dict) -> dict | None:
     url = text(cells, "SOURCEURL")
-    if not url or urlsplit(url).scheme not in ("http", "https"):
+    address = urlsplit(url) if url else None
+    if address is None or address.scheme not in ("http", "https"):
         return None
-    slug = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = address.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     title = " ".join(w for w in slug.replace("_", "-").split("-") if not w.isdigit())
     added = text(cells, "DATEADDED")
     published = None
