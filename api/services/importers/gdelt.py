@@ -5,7 +5,6 @@ GDELT codes events in CAMEO already. Places use the action geography (FIPS
 """
 
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
 
 from api.services.importers.base import Row, RowError, decimal, text
 from reference.countries import fips_to_alpha3, to_alpha3
@@ -109,10 +108,13 @@ def _place(cells: dict) -> dict | None:
 
 def _article(cells: dict) -> dict | None:
     url = text(cells, "SOURCEURL")
-    address = urlsplit(url) if url else None
-    if address is None or address.scheme not in ("http", "https"):
+    # Split by hand: urlsplit cost a tenth of reading a row, and only the
+    # scheme and the path's last part are needed.
+    scheme, separator, rest = (url or "").partition("://")
+    if not separator or scheme.lower() not in ("http", "https"):
         return None
-    slug = address.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    path = rest.split("#", 1)[0].split("?", 1)[0].partition("/")[2]
+    slug = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     title = " ".join(w for w in slug.replace("_", "-").split("-") if not w.isdigit())
     added = text(cells, "DATEADDED")
     published = None
