@@ -64,15 +64,22 @@ def pg_unreachable():
         connection.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path, pg_unreachable):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/dateline.db"
+@pytest.fixture
+def postgres_url(pg_unreachable):
+    """The session's PostgreSQL; a module whose tests are for it alone makes
+    this its ``db_url``."""
     if pg_unreachable:
         if REQUIRE_PG:
             pytest.fail(pg_unreachable)
         pytest.skip(pg_unreachable)
     return SESSION_PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/dateline.db"
+    return request.getfixturevalue("postgres_url")
 
 
 def _empty(database):

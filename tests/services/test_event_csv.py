@@ -8,17 +8,12 @@ import pytest
 
 from api.models import Event
 from api.services import event_csv
-from tests.conftest import REQUIRE_PG, SESSION_PG_URL
 
 
 @pytest.fixture
-def db_url(pg_unreachable):
+def db_url(postgres_url):
     # Only PostgreSQL writes CSV in SQL; SQLite's exports are the Python path.
-    if pg_unreachable:
-        if REQUIRE_PG:
-            pytest.fail(pg_unreachable)
-        pytest.skip(pg_unreachable)
-    return SESSION_PG_URL
+    return postgres_url
 
 
 @pytest.fixture

@@ -1,0 +1,31 @@
+"""How PostgreSQL stores what we write (SQLite does not compress)."""
+
+import pytest
+
+
+@pytest.fixture
+def db_url(postgres_url):
+    return postgres_url
+
+
+def test_long_texts_are_stored_with_lz4_on_postgresql(app, client, make_event):
+    database = app.extensions["dateline_db"]
+    with database.connection_context():
+        has_lz4 = database.execute_sql(
+            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+            "AND 'lz4' = ANY(enumvals)"
+        ).fetchone()
+    if not has_lz4:
+        pytest.skip("This PostgreSQL server was built without lz4.")
+    summary = "Shelling resumed south of the M4 after the ceasefire. " * 80
+    event = make_event(summary=summary)
+
+    assert client.get(f"/events/{event['id']}").get_json()["summary"] == summary
+    with database.connection_context():
+        methods = database.execute_sql(
+            "SELECT pg_column_compression(e.summary), pg_column_compression(r.data) "
+            "FROM event e JOIN revision r ON r.record_type = 'event' "
+            "AND r.record_id = e.id WHERE e.id = %s",
+            (event["id"],),
+        ).fetchall()
+    assert methods == [("lz4", "lz4")]
