@@ -11,6 +11,7 @@ from api.models.base import current_author
 from api.services import imports, keys
 from api.services.errors import Conflict, NotFound
 from api.services.importers import FORMATS
+from api.services.importers.base import UNREADABLE, RowError, open_binary
 
 
 def register_commands(app: Flask):
@@ -110,10 +111,14 @@ def register_commands(app: Flask):
     def import_events(format_name, path, on_error):
         """Import an export file: acled, ucdp-ged, gdelt, or dateline (our CSV)."""
         current_author.set("import-events")
-        with open(path, "rb") as handle:
-            total = sum(
-                chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
-            )
+        try:
+            with open_binary(path) as handle:
+                total = sum(
+                    chunk.count(b"\n")
+                    for chunk in iter(lambda: handle.read(1 << 20), b"")
+                )
+        except (RowError, *UNREADABLE):
+            total = 0  # the import reports what is wrong with the file
         with (
             db.obj.connection_context(),
             click.progressbar(

@@ -33,7 +33,14 @@ class ImportFormSchema(InputSchema):
 class ImportUploadSchema(ImportFormSchema):
     """The multipart upload: the file, and how to read it."""
 
-    file = Upload(required=True, metadata={"description": "The export file, UTF-8."})
+    file = Upload(
+        required=True,
+        metadata={
+            "description": "The export file as the dataset publishes it: UTF-8 "
+            "text, plain or compressed (gzip, or a zip holding that one file, "
+            "as GDELT's .export.CSV.zip)."
+        },
+    )
 
 
 class ImportErrorSchema(ma.Schema):

@@ -1,7 +1,9 @@
 """Import jobs over HTTP (inline and in a background thread), and the CLI command."""
 
+import gzip
 import io
 import time
+import zipfile
 
 import pytest
 
@@ -234,3 +236,81 @@ def test_cli_refuses_unknown_formats_and_paths(app, export_file, tmp_path):
 
     result = runner.invoke(args=["import-events", "acled", str(tmp_path / "none")])
     assert result.exit_code == 2
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_compressed_uploads_import_as_the_plain_file(app, client):
+    # As the datasets publish them: GDELT's .export.CSV.zip, a gzipped ACLED.
+    app.config["DATELINE_IMPORTS_INLINE"] = True
+    gdelt = sample_text("gdelt").encode()
+    acled = sample_text("acled").encode()
+
+    zipped = _upload(
+        client,
+        "gdelt",
+        _zipped({"20200309000000.export.CSV": gdelt}),
+        filename="20200309000000.export.CSV.zip",
+    ).get_json()
+    gzipped = _upload(
+        client, "acled", gzip.compress(acled), filename="acled.csv.gz"
+    ).get_json()
+
+    assert (zipped["status"], zipped["created"]) == ("succeeded", 8), zipped
+    assert (gzipped["status"], gzipped["created"]) == ("succeeded", 5), gzipped
+    plain = _upload(client, "acled", acled).get_json()
+    assert (plain["created"], plain["unchanged"]) == (0, 5)
+
+
+def _half(content: bytes) -> bytes:
+    return content[: len(content) // 2]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        pytest.param(
+            lambda: _zipped({"a.csv": b"x", "b.csv": b"y"}),
+            "must hold one data file",
+            id="zip-of-two",
+        ),
+        pytest.param(
+            lambda: _half(gzip.compress(sample_text("acled").encode())),
+            "damaged",
+            id="truncated-gzip",
+        ),
+        pytest.param(
+            lambda: _half(_zipped({"a.csv": sample_text("acled").encode()})),
+            "archive",
+            id="truncated-zip",
+        ),
+    ],
+)
+def test_damaged_archives_are_refused_and_write_nothing(app, client, content, message):
+    app.config["DATELINE_IMPORTS_INLINE"] = True
+    before = counts(app)
+
+    job = _upload(client, "acled", content()).get_json()
+
+    assert job["status"] == "failed", job
+    [error] = job["report"]["errors"]
+    assert error["field"] == "_file"
+    assert message in error["message"]
+    assert counts(app) == before
+
+
+def test_cli_imports_a_zipped_file(app, export_file):
+    runner = app.test_cli_runner()
+    content = _zipped({"acled.csv": sample_text("acled").encode()})
+    path = export_file("acled", content=content, name="acled.zip")
+
+    result = runner.invoke(args=["import-events", "acled", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "5 rows: 5 created" in result.output

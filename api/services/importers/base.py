@@ -1,8 +1,11 @@
 """What every importer shares: streaming rows, typed cells, row errors."""
 
 import csv
+import gzip
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,11 +31,50 @@ class Row:
     error: RowError | None = None
 
 
+# The datasets publish their exports compressed (GDELT's .export.CSV.zip,
+# UCDP's ged*-csv.zip): a file is read through either, by its first bytes.
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+# What reading a damaged archive raises, part way through as well as at once.
+UNREADABLE = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
+
+
+def open_binary(path) -> io.BufferedIOBase:
+    """The file's bytes, unpacked as they are read if it is gzip or zip."""
+    with open(path, "rb") as probe:
+        magic = probe.read(4)
+    try:
+        if magic.startswith(GZIP_MAGIC):
+            return gzip.open(path, "rb")
+        if magic == ZIP_MAGIC:
+            return _zip_member(path)
+    except UNREADABLE as error:
+        raise RowError("_file", f"Not a readable archive: {error}.") from error
+    return open(path, "rb")
+
+
+def _zip_member(path) -> io.BufferedIOBase:
+    archive = zipfile.ZipFile(path)
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) != 1:
+        names = ", ".join(m.filename for m in members[:5]) or "nothing"
+        archive.close()
+        raise RowError(
+            "_file", f"A zip file must hold one data file; this one holds {names}."
+        )
+    return archive.open(members[0])
+
+
 def open_text(path) -> io.TextIOWrapper:
     # utf-8-sig: spreadsheet exports often start with a byte-order mark.
     # surrogateescape: a byte that is not UTF-8 is reported on its own row
     # instead of stopping the whole file where the decoder first meets it.
-    return open(path, newline="", encoding="utf-8-sig", errors="surrogateescape")
+    return io.TextIOWrapper(
+        open_binary(path),
+        encoding="utf-8-sig",
+        errors="surrogateescape",
+        newline="",
+    )
 
 
 # What surrogateescape turns bytes that are not UTF-8 into.
@@ -66,6 +108,9 @@ def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
                 return
             except csv.Error as error:
                 raise RowError("_row", f"Unreadable CSV: {error}.", start) from error
+            except UNREADABLE as error:
+                message = f"The archive is damaged: {error}."
+                raise RowError("_file", message, start) from error
             if names is None:
                 names = cells
             elif cells:  # a blank line is no row
