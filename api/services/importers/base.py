@@ -94,8 +94,8 @@ def _row_error(names: list[str], cells: list[str]) -> RowError | None:
 def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
     """Rows one by one, with the line each starts on; memory stays flat.
 
-    A plain reader, not csv.DictReader: its rows cost a Python call each,
-    a sixth of the time a whole import spends reading.
+    A plain reader, not csv.DictReader, whose rows cost a Python call each:
+    7% of the time the reading process spent on a GDELT file.
     """
     with open_text(path) as handle:
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
@@ -109,7 +109,8 @@ def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
             except csv.Error as error:
                 raise RowError("_row", f"Unreadable CSV: {error}.", start) from error
             except UNREADABLE as error:
-                message = f"The archive is damaged: {error}."
+                # A truncated gzip or zip, mostly; a plain file's read error too.
+                message = f"The file cannot be read to its end: {error}."
                 raise RowError("_file", message, start) from error
             if names is None:
                 names = cells
