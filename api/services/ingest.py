@@ -108,7 +108,7 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
             },
         )
     }
-    fresh, fresh_keyed, changed, unchanged = [], {}, [], {}
+    fresh, changed, unchanged = [], [], {}
     # A file may list one identity twice: the later row wins, the earlier
     # ones count as unchanged and report the same event id.
     latest = {key: index for index, key in enumerate(keys) if key[1]}
@@ -148,24 +148,21 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         values = (*prepared.values, location_id, *resolver.writer_values(prepared))
         if known is not None:
             changed.append((index, known[0], values))
-        elif key[1]:
-            fresh_keyed[key] = (index, values)
         else:
             fresh.append((index, values))
     # New events take ids reserved up front, so all go in one statement and
     # none has to be looked up again.
-    new = [*fresh_keyed.values(), *fresh]
-    reserved = bulk_sql.reserve_ids("event", len(new))
+    reserved = bulk_sql.reserve_ids("event", len(fresh))
     ids: dict[int, int] = {
-        index: i for (index, _), i in zip(new, reserved, strict=True)
+        index: i for (index, _), i in zip(fresh, reserved, strict=True)
     }
     bulk_sql.insert_many(
         "event",
         ("id", *EVENT_COLUMNS),
-        [(i, *values) for (_, values), i in zip(new, reserved, strict=True)],
+        [(i, *values) for (_, values), i in zip(fresh, reserved, strict=True)],
         plain=True,
     )
-    tally.created = len(new)
+    tally.created = len(fresh)
     columns = Event._meta.columns
     for index, event_id, values in changed:
         row = dict(zip(EVENT_COLUMNS, values, strict=True))

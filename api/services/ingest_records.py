@@ -171,10 +171,10 @@ def prepare(record: dict) -> Prepared:
     )
 
 
-# The prepared columns a revision holds as they are; source_attributes,
-# already JSON, follows them.
-_SNAPSHOT_COLUMNS = PREPARED_COLUMNS[:-2]
+# A revision holds the prepared columns up to source_attributes as they are,
+# then source_attributes, already JSON (source_hash is internal).
 _ATTRIBUTES = PREPARED_COLUMNS.index("source_attributes")
+_SNAPSHOT_COLUMNS = PREPARED_COLUMNS[:_ATTRIBUTES]
 
 
 def snapshot(values: tuple) -> bytes:
@@ -183,7 +183,7 @@ def snapshot(values: tuple) -> bytes:
     Made where it is written, not sent from the reading process: it repeats
     the row's attributes, and sending them twice cost more than this.
     """
-    head = orjson.dumps(dict(zip(_SNAPSHOT_COLUMNS, values, strict=False)))
+    head = orjson.dumps(dict(zip(_SNAPSHOT_COLUMNS, values[:_ATTRIBUTES], strict=True)))
     attributes = values[_ATTRIBUTES]
     return b"".join(
         (
