@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from api.services import importers, ingest
+from api.services.collector import collecting_less_often
 from api.services.ingest import Prepared
 
 CHUNK_SIZE = 1000
@@ -177,4 +178,5 @@ def read_elsewhere(path, parallel: bool | None) -> bool:
 
 
 if __name__ == "__main__":
-    _read_to(sys.stdout.buffer, sys.argv[1], sys.argv[2])
+    with collecting_less_often():
+        _read_to(sys.stdout.buffer, sys.argv[1], sys.argv[2])

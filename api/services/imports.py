@@ -13,6 +13,7 @@ from api.db import db
 from api.models import ImportJob
 from api.models.base import current_author, utcnow
 from api.services import ingest
+from api.services.collector import collecting_less_often
 from api.services.common import get_or_404
 from api.services.import_reading import (
     Report,
@@ -26,6 +27,7 @@ class _Abort(Exception):
     """Unwinds the all-or-nothing transaction once the whole file was checked."""
 
 
+@collecting_less_often()
 def run_import(
     format_name: str,
     path,

@@ -4,10 +4,12 @@ What that imports must be exactly what one process imports, and a reader
 that fails must fail the import, not leave it waiting or half-written.
 """
 
+import gc
+
 import pytest
 
 from api.models import Event, Location, Revision
-from api.services import import_reading
+from api.services import collector, import_reading
 from tests.ingest.conftest import counts, run_import
 
 FORMATS = ["acled", "ucdp-ged", "gdelt"]
@@ -111,3 +113,35 @@ def test_large_files_are_read_elsewhere(tmp_path, monkeypatch):
     assert not import_reading.read_elsewhere(large, False)
     monkeypatch.setattr(import_reading.os, "cpu_count", lambda: 1)
     assert not import_reading.read_elsewhere(large, None)
+
+
+def test_an_import_spaces_collections_and_puts_the_thresholds_back(app, export_file):
+    """The server's collector is left as it was, even by an import that fails."""
+    before = gc.get_threshold()
+    during = []
+
+    run_import(
+        app,
+        "acled",
+        export_file("acled"),
+        progress=lambda _rows: during.append(gc.get_threshold()),
+    )
+    with pytest.raises(RuntimeError):
+        run_import(
+            app, "acled", export_file("acled").parent / "gone.csv", parallel=True
+        )
+
+    assert during and all(t[0] >= collector.IMPORT_THRESHOLD for t in during)
+    assert gc.get_threshold() == before
+
+
+def test_overlapping_imports_put_the_thresholds_back_when_the_last_ends():
+    before = gc.get_threshold()
+    first, second = collector.collecting_less_often(), collector.collecting_less_often()
+
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] >= collector.IMPORT_THRESHOLD
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
