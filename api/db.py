@@ -17,6 +17,10 @@ _SCHEMES = {
 }
 
 
+# Bytes a SQLite WAL file keeps once checkpointed, whatever it grew to.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
+
 def is_sqlite() -> bool:
     return isinstance(db.obj, pw.SqliteDatabase)
 
@@ -47,6 +51,10 @@ def open_database(url: str, pool_size: int = 8, busy_timeout_ms: int = 5000):
                 "synchronous": "normal",
                 "busy_timeout": busy_timeout_ms,
                 "cache_size": -32000,
+                # A large import grows the WAL to its own size (900 MB for
+                # 200k ACLED rows); without a limit the file keeps that size
+                # until the last connection closes, which a server's never do.
+                "journal_size_limit": WAL_SIZE_LIMIT,
             },
         )
         return db_url.connect(f"{scheme}:///{path}", **options)
