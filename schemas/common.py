@@ -185,7 +185,29 @@ class DeleteArgsSchema(ma.Schema):
 
 
 MAX_INT = 2**31 - 1
-NOT_BLANK = ma.validate.Regexp(r"\s*\S", error="Must not be blank.")
+
+# The published schema's ``pattern`` is read as ECMA-262 reads it, and
+# Python's re differs: its \d, \w and \s match more characters (Arabic digits,
+# accented letters, information separators), ECMA's \s one more (U+FEFF), and
+# its $ also matches before a final newline. Our patterns spell their
+# character classes out and anchored ones are matched whole, so a client
+# checking the schema and the server accept the same strings.
+SPACES = (
+    r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a"
+    r"\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
+class Whole(ma.validate.Regexp):
+    """``Regexp`` that the whole value must match, as JSON Schema's ^...$ means."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
+NOT_BLANK = ma.validate.Regexp(f"^[{SPACES}]*[^{SPACES}]", error="Must not be blank.")
 
 
 def id_field(strict: bool = True, **kwargs) -> ma.fields.Integer:

@@ -10,6 +10,7 @@ from schemas.common import (
     InputSchema,
     ProvenanceSchema,
     RecordSchema,
+    Whole,
     id_field,
     make_partial,
     many,
@@ -38,7 +39,7 @@ SORTABLE = (
 )
 
 EVENT_CODE = ma.fields.String(
-    validate=ma.validate.Regexp(r"^\d{2,4}$", error="Not a CAMEO code: 2 to 4 digits."),
+    validate=Whole(r"^[0-9]{2,4}$", error="Not a CAMEO code: 2 to 4 digits."),
     metadata={
         "description": "A CAMEO event code from the codebook at /event-codes "
         "(for example 190 use conventional military force, 0871 declare a ceasefire).",

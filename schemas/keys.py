@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from schemas.common import InputSchema, RecordSchema
+from schemas.common import InputSchema, RecordSchema, Whole
 
 SCOPES = ("read", "write", "admin")
 
@@ -14,7 +14,7 @@ class ApiKeyCreateSchema(InputSchema):
         required=True,
         validate=[
             ma.validate.Length(min=1, max=100),
-            ma.validate.Regexp(r"^[\w.@-]+$", error="Letters, digits and ._@- only."),
+            Whole(r"^[A-Za-z0-9_.@-]+$", error="Letters, digits and ._@- only."),
         ],
         metadata={"example": "newsroom-sync"},
     )

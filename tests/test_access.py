@@ -190,6 +190,9 @@ def test_key_names_are_unique(client):
         ({"name": "bad", "scopes": "read"}, "scopes"),
         ({"name": "bad"}, "scopes"),
         ({"name": "two words", "scopes": ["read"]}, "name"),
+        # Refused as the published pattern ^[A-Za-z0-9_.@-]+$ refuses them.
+        ({"name": "\u00db", "scopes": ["read"]}, "name"),
+        ({"name": "sync\n", "scopes": ["read"]}, "name"),
         ({"scopes": ["read"]}, "name"),
     ],
 )

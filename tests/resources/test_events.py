@@ -192,6 +192,10 @@ def test_invalid_events_write_nothing(client, make_actor, make_article):
         ({"event_code": "999"}, "event_code"),
         ({"event_code": "0000"}, "event_code"),
         ({"event_code": "19a"}, "event_code"),
+        # What the published pattern ^[0-9]{2,4}$ refuses: other scripts'
+        # digits, and a final newline (which Python's $ lets through).
+        ({"event_code": "\u0661\u0669\u0660"}, "event_code"),
+        ({"event_code": "190\n"}, "event_code"),
         ({"fatalities": -1}, "fatalities"),
         ({"fatalities": "3"}, "fatalities"),
         ({"geo_precision": "street"}, "geo_precision"),
