@@ -53,7 +53,8 @@ def open_database(url: str, pool_size: int = 8, busy_timeout_ms: int = 5000):
                 "cache_size": -32000,
                 # A large import grows the WAL to its own size (900 MB for
                 # 200k ACLED rows); without a limit the file keeps that size
-                # until the last connection closes, which a server's never do.
+                # until the last connection closes, and a server's pooled
+                # connections stay open.
                 "journal_size_limit": WAL_SIZE_LIMIT,
             },
         )
