@@ -92,52 +92,11 @@ def _data(resolver: Resolver, prepared: Prepared, event_id, location_id, links):
 
 def write(records: list[Prepared], resolver: Resolver) -> Tally:
     """Write prepared records (in the caller's transaction); count what changed."""
-    plan = plan_writes(look_up(records), resolver)
-    apply(plan)
-    return plan.tally
-
-
-@dataclass
-class Found:
-    """What the database holds of a chunk's records, before it is written."""
-
-    records: list[Prepared]
-    existing: dict[tuple, tuple[int, object]]
-    # The events the chunk may change, as snapshots taken before it.
-    before: dict[int, dict]
-    # Ids for the chunk's new events, taken up front.
-    reserved: list[int]
-
-
-@dataclass
-class Plan:
-    """A chunk's statements, as rows: ``apply`` runs them, in this order."""
-
-    tally: Tally
-    event_rows: list[tuple]
-    # (event id, column -> value) of events that change.
-    updates: list[tuple[int, dict]]
-    actor_rows: list[tuple]
-    source_rows: list[tuple]
-    texts: dict[int, tuple]
-    created: dict[type, list[int]]
-    revisions: list[tuple]
-    analyze: bool
-    # Identities this chunk creates or changes.
-    keys: set[tuple] = field(default_factory=set)
-
-
-def _superseded(keys: list[tuple]) -> dict[tuple, int]:
-    """The last index of each identity: a file may list one twice, and the
-    later row wins."""
-    return {key: index for index, key in enumerate(keys) if key[1]}
-
-
-def look_up(records: list[Prepared]) -> Found:
-    """Read what writing ``records`` needs from the database."""
+    tally = Tally()
     records = list(records)
     keys = [p.key for p in records]
     existing = identity.existing(keys)
+    # The events this chunk may change, as they are before it.
     before = {
         r.id: history.snapshot(r)
         for r in history.load(
@@ -149,22 +108,10 @@ def look_up(records: list[Prepared]) -> Found:
             },
         )
     }
-    latest = _superseded(keys)
-    fresh = sum(
-        1
-        for index, key in enumerate(keys)
-        if not key[1] or (latest[key] == index and key not in existing)
-    )
-    return Found(records, existing, before, bulk_sql.reserve_ids("event", fresh))
-
-
-def plan_writes(found: Found, resolver: Resolver) -> Plan:
-    """Work out a chunk's rows; resolves places, actors and articles as it goes."""
-    tally = Tally()
-    records, existing, before = found.records, found.existing, found.before
-    keys = [p.key for p in records]
     fresh, changed, unchanged = [], [], {}
-    latest = _superseded(keys)
+    # A file may list one identity twice: the later row wins, the earlier
+    # ones count as unchanged and report the same event id.
+    latest = {key: index for index, key in enumerate(keys) if key[1]}
     superseded = {}
     location_ids = {}
     # Comparing a record's links resolves them before the records before it
@@ -205,20 +152,31 @@ def plan_writes(found: Found, resolver: Resolver) -> Plan:
             fresh.append((index, values))
     # New events take ids reserved up front, so all go in one statement and
     # none has to be looked up again.
-    reserved = found.reserved
+    reserved = bulk_sql.reserve_ids("event", len(fresh))
     ids: dict[int, int] = {
         index: i for (index, _), i in zip(fresh, reserved, strict=True)
     }
-    event_rows = [(i, *values) for (_, values), i in zip(fresh, reserved, strict=True)]
+    bulk_sql.insert_many(
+        "event",
+        ("id", *EVENT_COLUMNS),
+        [(i, *values) for (_, values), i in zip(fresh, reserved, strict=True)],
+        plain=True,
+    )
     tally.created = len(fresh)
-    updates = []
+    columns = Event._meta.columns
     for index, event_id, values in changed:
         row = dict(zip(EVENT_COLUMNS, values, strict=True))
         del row["created_at"], row["created_by"]
         row["source_attributes"] = orjson.loads(row["source_attributes"] or "null")
-        updates.append((event_id, row))
+        Event.update({columns[c]: v for c, v in row.items()}).where(
+            Event.id == event_id
+        ).execute()
         ids[index] = event_id
     tally.updated = len(changed)
+    if changed:
+        touched = [event_id for _, event_id, _ in changed]
+        EventActor.delete().where(EventActor.event.in_(touched)).execute()
+        EventSource.delete().where(EventSource.event.in_(touched)).execute()
     actor_rows, source_rows, texts, revisions = [], [], {}, []
     for index, event_id in sorted(ids.items()):
         prepared = records[index]
@@ -235,57 +193,26 @@ def plan_writes(found: Found, resolver: Resolver) -> Plan:
             revisions.append(("event", event_id, "update", before[event_id], after))
         else:
             revisions.append(("event", event_id, "create", None, data))
-    created = {model: list(ids_) for model, ids_ in resolver.created.items()}
-    for ids_ in resolver.created.values():
-        ids_.clear()
-    for index, final in superseded.items():
-        unchanged[index] = ids.get(final, unchanged.get(final))
-    tally.ids = [ids.get(i, unchanged.get(i)) for i in range(len(records))]
-    return Plan(
-        tally,
-        event_rows,
-        updates,
-        actor_rows,
-        source_rows,
-        texts,
-        created,
-        revisions,
-        _keep_statistics(resolver, len(records)),
-        {records[index].key for index in ids if records[index].key[1]},
-    )
-
-
-def apply(plan: Plan) -> None:
-    """Run a chunk's statements (in the caller's transaction)."""
-    bulk_sql.insert_many("event", ("id", *EVENT_COLUMNS), plan.event_rows, plain=True)
-    columns = Event._meta.columns
-    for event_id, row in plan.updates:
-        Event.update({columns[c]: v for c, v in row.items()}).where(
-            Event.id == event_id
-        ).execute()
-    if plan.updates:
-        touched = [event_id for event_id, _ in plan.updates]
-        EventActor.delete().where(EventActor.event.in_(touched)).execute()
-        EventSource.delete().where(EventSource.event.in_(touched)).execute()
     bulk_sql.insert_many(
-        "event_actor",
-        ("event_id", "actor_id", "role", "position"),
-        plan.actor_rows,
-        True,
+        "event_actor", ("event_id", "actor_id", "role", "position"), actor_rows, True
     )
     bulk_sql.insert_many(
         "event_source",
         ("event_id", "article_id", "quote", "position"),
-        plan.source_rows,
+        source_rows,
         True,
     )
-    search.index_texts(plan.texts, replacing=[event_id for event_id, _ in plan.updates])
+    search.index_texts(texts, replacing=[event_id for _, event_id, _ in changed])
     # Places, actors and articles first, so a mirror meets them before events.
-    for model, created in plan.created.items():
+    for model, created in resolver.created.items():
         history.record_created(model, created)
-    history.record_many(r + (None,) for r in plan.revisions)
-    if plan.analyze:
-        db.execute_sql(f"ANALYZE {', '.join(GROWING_TABLES)}")
+        created.clear()
+    history.record_many(r + (None,) for r in revisions)
+    _keep_statistics(resolver, len(records))
+    for index, final in superseded.items():
+        unchanged[index] = ids.get(final, unchanged.get(final))
+    tally.ids = [ids.get(i, unchanged.get(i)) for i in range(len(records))]
+    return tally
 
 
 # What an import grows; their statistics steer its lookups on PostgreSQL.
@@ -301,8 +228,8 @@ GROWING_TABLES = (
 )
 
 
-def _keep_statistics(resolver: Resolver, count: int) -> bool:
-    """Whether PostgreSQL's statistics are due: each time the import has doubled.
+def _keep_statistics(resolver: Resolver, count: int) -> None:
+    """Refresh PostgreSQL's statistics each time the import has doubled.
 
     A long import's tables outgrow the statistics autovacuum last took (it
     cannot see uncommitted rows), and the planner then scans where an index
@@ -311,9 +238,9 @@ def _keep_statistics(resolver: Resolver, count: int) -> bool:
     """
     resolver.written += count
     if is_sqlite() or resolver.written < max(2 * resolver.analyzed_at, 2000):
-        return False
+        return
     resolver.analyzed_at = resolver.written
-    return True
+    db.execute_sql(f"ANALYZE {', '.join(GROWING_TABLES)}")
 
 
 def _same_as(before: dict, prepared: Prepared, location_id, resolver) -> bool:
