@@ -3,9 +3,9 @@
 The collector looks at its youngest objects every 700 allocations. An import
 allocates millions of short-lived tuples and strings that form no cycles,
 and those looks took about a tenth of each of its processes' time
-(bench.ingest, stop 14: the reading process 7.8-8.0 s with them, 6.8-7.4 s
-without). Looking every 10,000 allocations gave most of that back, with
-peak memory unchanged: the import frees its rows by reference counting.
+(stop 14: the reading process took 7.8-8.0 s of CPU with them, 6.8-7.7 s
+with none). Looking every 10,000 allocations took 6.9-7.6 s, and peak memory
+was unchanged: the import frees its rows by reference counting.
 """
 
 import gc
