@@ -4,9 +4,9 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
-from api.services.common import fold
 from bench import data
 from bench.places import made_up_name, zipf_cum
+from reference.text import fold
 
 ACTOR_COLUMNS = (
     "id",

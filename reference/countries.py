@@ -2,11 +2,12 @@
 
 import json
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 import pycountry
+
+from reference.text import fold
 
 # English names in everyday and news use that ISO 3166 (and so pycountry) spells
 # otherwise, UCDP's historical names, and Kosovo's user-assigned code, which
@@ -77,23 +78,18 @@ def to_alpha3(value: str) -> str | None:
         return to_alpha3(_PARENTHESIS.sub("", text)) or to_alpha3(inner)
     if folded.startswith("kingdom of "):
         return to_alpha3(text[len("kingdom of ") :])
-    return _unaccented_names().get(_unaccented(folded))
-
-
-def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _folded_names().get(fold(text))
 
 
 @cache
-def _unaccented_names() -> dict[str, str]:
+def _folded_names() -> dict[str, str]:
     # Exports typed on ASCII keyboards write "Cote d'Ivoire" and "Curacao".
     names = {}
     for entry in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             name = getattr(entry, attribute, None)
             if name:
-                names[_unaccented(name)] = entry.alpha_3
+                names[fold(name)] = entry.alpha_3
     return names
 
 

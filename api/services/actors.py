@@ -3,9 +3,10 @@
 from api.db import db
 from api.models import Actor, ActorAlias, Event, EventActor
 from api.services import history
-from api.services.common import apply, fold, get_or_404
+from api.services.common import apply, get_or_404
 from api.services.errors import Conflict, InvalidData
 from api.services.listing import Listing, key, parse_sort, to_datetime
+from reference.text import fold
 
 FIELDS = ("name", "kind", "country", "description")
 SORTS = {

@@ -1,24 +1,10 @@
-"""Helpers every service uses: lookups, text folding and listings."""
+"""Helpers every service uses: lookups and listings."""
 
-import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 
 import peewee as pw
 
 from api.services.errors import InvalidData, NotFound
-
-
-@lru_cache(maxsize=100_000)
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text``: "Erdoğan" -> "erdogan"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Dotless i and a few letters do not decompose; fold them by hand.
-    return " ".join(stripped.translate(_EXTRA_FOLDS).split())
-
-
-_EXTRA_FOLDS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ß": "ss"})
 
 
 def get_or_404(

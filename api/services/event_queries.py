@@ -19,8 +19,8 @@ from api.models import (
 )
 from api.services import event_codes, hierarchy, search
 from api.services.actors import attach_aliases
-from api.services.common import fold
 from api.services.listing import Listing, SortKey, key, parse_sort, to_date, to_datetime
+from reference.text import fold
 
 # Written as a literal: an index on an expression serves only that expression,
 # and a bound parameter in its place is another one (migration 011).

@@ -7,8 +7,8 @@ import orjson
 from api.models import Actor, Article, Location
 from api.models.base import current_author, utcnow
 from api.services import bulk_sql, search
-from api.services.common import fold
 from api.services.ingest_records import chain_key
+from reference.text import fold
 
 if TYPE_CHECKING:
     from api.services.ingest_records import Prepared
