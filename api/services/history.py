@@ -5,6 +5,12 @@ deleted) and the fields the change touched (``changes``). Revision ids grow
 in commit order: writers hold a lock from their first revision to their
 commit (SQLite has one writer at a time anyway), so a feed reader that asks
 for everything after the last id it saw never misses a change.
+
+A creation is stored without its data: until the record's next change, the
+record itself holds it, and that change stores it (every change has the
+record as it was). Readers get it filled in (``with_data``). Bulk imports
+write a creation per event, and storing each row twice, once in the event and
+once in its revision, was a quarter of an import's time and half its size.
 """
 
 from collections.abc import Iterable
@@ -87,7 +93,7 @@ def _serialise_writers() -> None:
 
 def record(record, action: str, before: dict | None = None, merged_into=None):
     """Store a revision of ``record`` (a model instance, links loaded)."""
-    after = None if action in ("delete", "merge") else snapshot(record)
+    after = None if action in ("create", "delete", "merge") else snapshot(record)
     record_many(
         [(KIND_OF[type(record)], record.id, action, before, after, merged_into)]
     )
@@ -96,7 +102,9 @@ def record(record, action: str, before: dict | None = None, merged_into=None):
 def record_many(rows: Iterable[tuple]) -> None:
     """Store revisions: (kind, id, action, before, after, merged_into) each.
 
-    ``after`` may be given as JSON bytes for a creation.
+    A creation's ``after`` is not stored (see the module's docstring); every
+    other change must give ``before``, which becomes its creation's data if
+    that is still unstored.
     """
     rows = list(rows)
     if not rows:
@@ -115,17 +123,65 @@ def record_many(rows: Iterable[tuple]) -> None:
                 action,
                 now,
                 author,
-                # A creation's changes are derived from data when read.
+                # A creation's changes are derived from its data when read.
                 None
-                if action == "merge" or (action == "create" and after)
+                if action in ("create", "merge")
                 else _json(_changes(before, after), sort=True),
-                _json(after),
+                None if action == "create" else _json(after),
                 merged_into,
             )
             for kind, record_id, action, before, after, merged_into in rows
         ],
         plain=True,
     )
+    _store_creations(
+        [
+            (_json(before), kind, record_id)
+            for kind, record_id, action, before, _, _ in rows
+            if action != "create" and before is not None
+        ]
+    )
+
+
+def _store_creations(rows: list[tuple]) -> None:
+    """Store (data, kind, id): each record's creation, if it has no data yet."""
+    if rows:
+        sql = (
+            "UPDATE revision SET data = ? WHERE record_type = ? AND record_id = ?"
+            " AND action = 'create' AND data IS NULL"
+        ).replace("?", db.param)
+        db.cursor().executemany(sql, rows)
+
+
+def with_data(revisions: list[Revision]) -> list[Revision]:
+    """``revisions`` with the data of creations the next change has not stored."""
+    unstored = [r for r in revisions if r.action == "create" and r.data is None]
+    wanted: dict[str, set[int]] = {}
+    for revision in unstored:
+        wanted.setdefault(revision.record_type, set()).add(revision.record_id)
+    current = {
+        (kind, found.id): orjson.loads(_json(snapshot(found)))
+        for kind, ids in wanted.items()
+        for found in load(TYPES[kind], ids)
+    }
+    # A change committed since the revisions were read has stored the data as
+    # it was before that change, which the records just loaded may show.
+    stored = (
+        dict(
+            Revision.select(Revision.id, Revision.data)
+            .where(
+                Revision.id.in_([r.id for r in unstored]), Revision.data.is_null(False)
+            )
+            .tuples()
+        )
+        if unstored
+        else {}
+    )
+    for revision in unstored:
+        revision.data = stored.get(revision.id) or current.get(
+            (revision.record_type, revision.record_id)
+        )
+    return revisions
 
 
 def history(kind: str, record_id: int) -> list[Revision]:
@@ -136,7 +192,7 @@ def history(kind: str, record_id: int) -> list[Revision]:
     )
     if not revisions:
         raise NotFound(kind.capitalize(), record_id)
-    return revisions
+    return with_data(revisions)
 
 
 def tombstone(kind: str, record_id: int) -> Revision | None:
@@ -162,7 +218,7 @@ def changes_after(after: int, limit: int, kinds: list[str] | None = None):
     query = Revision.select().where(Revision.id > after)
     if kinds:
         query = query.where(Revision.record_type.in_(kinds))
-    return list(query.order_by(Revision.id).limit(limit))
+    return with_data(list(query.order_by(Revision.id).limit(limit)))
 
 
 def parse_cursor(cursor: str | None) -> int:
@@ -189,10 +245,7 @@ def load(model, ids: Iterable[int]) -> list:
 
 
 def record_created(model, ids: Iterable[int]) -> None:
-    record_many(
-        (KIND_OF[model], r.id, "create", None, snapshot(r), None)
-        for r in load(model, ids)
-    )
+    record_many((KIND_OF[model], i, "create", None, None, None) for i in sorted(ids))
 
 
 def updating(model, ids: Iterable[int]):

@@ -28,7 +28,6 @@ from api.services.ingest_records import (
     once,
     prepare,
     record_errors,
-    snapshot,
     source_attributes,
 )
 from api.services.ingest_resolver import Resolver
@@ -72,22 +71,6 @@ def _links(prepared: Prepared, event_id: int, resolver: Resolver):
         for i, (article_id, key, spec, quote) in enumerate(prepared.sources)
     ]
     return actors, sources
-
-
-def _data(resolver: Resolver, prepared: Prepared, event_id, location_id, links):
-    """The revision's data: the prepared part spliced with what the writer adds."""
-    actors, sources = links
-    added = orjson.dumps(
-        {
-            "id": event_id,
-            "location_id": location_id,
-            "actors": [{"actor_id": a, "role": r} for _, a, r, _ in actors],
-            "sources": [{"article_id": a, "quote": q} for _, a, q, _ in sources],
-        }
-    )
-    stamps = resolver.sourced_stamps if prepared.key[0] else resolver.stamps
-    # Both are non-empty JSON objects: drop one's "}" and the other's "{".
-    return b"".join((added[:-1], stamps, snapshot(prepared.values)[1:]))
 
 
 def write(records: list[Prepared], resolver: Resolver) -> Tally:
@@ -180,19 +163,13 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     actor_rows, source_rows, texts, revisions = [], [], {}, []
     for index, event_id in sorted(ids.items()):
         prepared = records[index]
-        links = actors, sources = _links(prepared, event_id, resolver)
+        actors, sources = _links(prepared, event_id, resolver)
         actor_rows += actors
         source_rows += sources
         quotes = "\n".join(q for *_, q, _ in sources if q)
         texts[event_id] = (prepared.summary, quotes)
-        data = _data(resolver, prepared, event_id, location_ids[index], links)
-        if event_id in before:
-            after = orjson.loads(data)
-            after["created_at"] = before[event_id]["created_at"]
-            after["created_by"] = before[event_id]["created_by"]
-            revisions.append(("event", event_id, "update", before[event_id], after))
-        else:
-            revisions.append(("event", event_id, "create", None, data))
+        if event_id not in before:
+            revisions.append(("event", event_id, "create", None, None))
     bulk_sql.insert_many(
         "event_actor", ("event_id", "actor_id", "role", "position"), actor_rows, True
     )
@@ -203,6 +180,11 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         True,
     )
     search.index_texts(texts, replacing=[event_id for _, event_id, _ in changed])
+    revisions += [
+        ("event", r.id, "update", before[r.id], history.snapshot(r))
+        for r in history.load(Event, [event_id for _, event_id, _ in changed])
+    ]
+    revisions.sort(key=lambda revision: revision[1])
     # Places, actors and articles first, so a mirror meets them before events.
     for model, created in resolver.created.items():
         history.record_created(model, created)

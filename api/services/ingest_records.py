@@ -171,28 +171,7 @@ def prepare(record: dict) -> Prepared:
     )
 
 
-# A revision holds the prepared columns up to source_attributes as they are,
-# then source_attributes, already JSON (source_hash is internal).
 _ATTRIBUTES = PREPARED_COLUMNS.index("source_attributes")
-_SNAPSHOT_COLUMNS = PREPARED_COLUMNS[:_ATTRIBUTES]
-
-
-def snapshot(values: tuple) -> bytes:
-    """The revision's data without what the writer adds, as a JSON object.
-
-    Made where it is written, not sent from the reading process: it repeats
-    the row's attributes, and sending them twice cost more than this.
-    """
-    head = orjson.dumps(dict(zip(_SNAPSHOT_COLUMNS, values[:_ATTRIBUTES], strict=True)))
-    attributes = values[_ATTRIBUTES]
-    return b"".join(
-        (
-            head[:-1],
-            b',"source_attributes":',
-            b"null" if attributes is None else attributes.encode(),
-            b"}",
-        )
-    )
 
 
 def source_attributes(values: tuple):

@@ -2,8 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-import orjson
-
 from api.models import Actor, Article, Location
 from api.models.base import current_author, utcnow
 from api.services import bulk_sql, search
@@ -45,7 +43,7 @@ class Resolver:
             "actor": self.actor,
             "article": self.article,
         }
-        # What every event of this import shares, as values and as JSON.
+        # What every event of this import shares.
         shared = {
             "source_file": None,
             "source_imported_at": None,
@@ -59,8 +57,6 @@ class Resolver:
             "source_file": source_file,
             "source_imported_at": self.now,
         }
-        self.stamps = b"," + orjson.dumps(shared)[1:-1] + b","
-        self.sourced_stamps = b"," + orjson.dumps(sourced)[1:-1] + b","
         self._writer_values = tuple(bulk_sql.storable(v) for v in list(shared.values()))
         self._sourced_writer_values = tuple(
             bulk_sql.storable(v) for v in list(sourced.values())

@@ -375,6 +375,7 @@ def test_newer_export_updates_changed_rows(
 ):
     assert run_import(app, format_name, export_file(format_name)).committed
     before, stamps = counts(app), _stamps(app, format_name)
+    as_created = get_json(client, f"/events/{stamps[source_id][0]}")
     rows = with_changes(format_name, source_id, **cells)
 
     report = run_import(app, format_name, export_file(format_name, rows, name="v2"))
@@ -391,6 +392,16 @@ def test_newer_export_updates_changed_rows(
     new_row = {row[ID_COLUMNS[format_name]]: row for row in rows}[source_id]
     assert stored.source_attributes == new_row
     assert stored.source_file == "v2"
+    # The history keeps the event as the first file made it, and the change.
+    created, updated = get_json(client, f"/events/{event_id}/history")
+    assert (created["action"], updated["action"]) == ("create", "update")
+    assert created["data"]["fatalities"] == as_created["fatalities"] != fatalities
+    assert created["data"]["source_attributes"] == as_created["source_attributes"]
+    assert created["data"]["source_file"] == as_created["source_file"]
+    assert updated["changes"]["fatalities"] == [as_created["fatalities"], fatalities]
+    assert updated["data"]["fatalities"] == fatalities
+    feed = get_json(client, "/changes/?type=event&limit=1000")
+    assert [c for c in feed if c["record_id"] == event_id] == [created, updated]
 
 
 def _changed(format_name, source_id, **cells):

@@ -49,6 +49,7 @@ def prepare(live: LiveDatabase) -> LiveDatabase:
         live.key = issue_key(app, "concurrency-admin", ["admin"])
     finally:
         database.close_all()
+
     return live
 
 
@@ -93,27 +94,38 @@ class WriteProbe:
         self.connection.close()
 
 
-def count_tagged(live: LiveDatabase, tag: str) -> dict[str, int]:
-    """Rows of a batch whose every record carries ``tag``, read past the API."""
+def count_tagged(live: LiveDatabase, tag: str, after: int) -> dict[str, int]:
+    """Rows of a batch whose every record carries ``tag``, read past the API.
+
+    ``revisions`` counts those after revision ``after``: a batch's creations
+    carry no data to tag (the record holds it), and the callers write alone.
+    """
     database = open_database(live.url, pool_size=1)
     mark = database.param
     queries = {
-        "events": (f"SELECT count(*) FROM event WHERE source = {mark}", tag),
-        "actors": (f"SELECT count(*) FROM actor WHERE source = {mark}", tag),
+        "events": (f"SELECT count(*) FROM event WHERE source = {mark}", (tag,)),
+        "actors": (f"SELECT count(*) FROM actor WHERE source = {mark}", (tag,)),
         "locations": (
             f"SELECT count(*) FROM location WHERE name LIKE {mark}",
-            f"{tag} %",
+            (f"{tag} %",),
         ),
-        "revisions": (
-            f"SELECT count(*) FROM revision WHERE data LIKE {mark}",
-            f"%{tag} %",
-        ),
+        "revisions": (f"SELECT count(*) FROM revision WHERE id > {mark}", (after,)),
     }
     try:
         with database.connection_context():
             return {
-                name: database.execute_sql(sql, (value,)).fetchone()[0]
-                for name, (sql, value) in queries.items()
+                name: database.execute_sql(sql, values).fetchone()[0]
+                for name, (sql, values) in queries.items()
             }
+    finally:
+        database.close_all()
+
+
+def last_revision(live: LiveDatabase) -> int:
+    database = open_database(live.url, pool_size=1)
+    try:
+        with database.connection_context():
+            sql = "SELECT coalesce(max(id), 0) FROM revision"
+            return database.execute_sql(sql).fetchone()[0]
     finally:
         database.close_all()

@@ -172,3 +172,24 @@ def test_a_new_record_never_takes_a_deleted_ones_id(client, kind):
     assert fresh != gone
     assert [r["action"] for r in history(client, kind, fresh)] == ["create"]
     assert [r["action"] for r in history(client, kind, gone)] == ["create", "delete"]
+
+
+def test_a_creation_read_before_a_change_commits_keeps_the_first_state(
+    app, client, make_event
+):
+    # A feed page read just before a change commits, filled in after it: the
+    # creation is what was created, not the record as the change left it.
+    from api.models import Revision
+    from api.services import history as history_service
+
+    event = make_event(fatalities=3)
+    with app.app_context():
+        read = list(Revision.select().where(Revision.record_id == event["id"]))
+    assert [(r.action, r.data) for r in read] == [("create", None)]
+    response = client.patch(f"/events/{event['id']}", json={"fatalities": 40})
+    assert response.status_code == 200
+
+    with app.app_context():
+        (creation,) = history_service.with_data(read)
+    assert creation.data["fatalities"] == 3
+    assert as_in_data(event, creation.data) == event
