@@ -91,7 +91,7 @@ def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
                 for name, message in _flatten(problems):
                     report.reject(row.line, name, message)
                 continue
-            chunk.append(ingest.once(ingest.prepare(record), seen))
+            chunk.append(ingest.prepare(record, seen))
             if len(chunk) >= CHUNK_SIZE:
                 yield chunk
                 chunk = []

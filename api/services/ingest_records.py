@@ -124,51 +124,67 @@ class Prepared(NamedTuple):
     keeps_attributes: bool = False
 
 
-def prepare(record: dict) -> Prepared:
-    """What a valid record will write, computed without the database."""
+def prepare(record: dict, seen: set | None = None) -> Prepared:
+    """What a valid record will write, computed without the database.
+
+    Given ``seen``, the inline places, actors and articles an earlier record
+    of the same import gave are left out (their keys stay): they recur in
+    every row of a dataset, and a reading process sends each once.
+    """
+    get = record.get
     digest = _digest(record)
-    precision = record.get("date_precision") or "day"
-    end = record.get("date_end") or derive_date_end(record["date_start"], precision)
-    fields = {n: record.get(n) for n in EVENT_FIELDS}
+    precision = get("date_precision") or "day"
+    end = get("date_end") or derive_date_end(record["date_start"], precision)
+    fields = {n: get(n) for n in EVENT_FIELDS}
     fields["date_precision"], fields["date_end"] = precision, end
-    attributes = record.get("source_attributes")
-    source = record.get("source")
+    attributes = get("source_attributes")
+    key = (get("source"), get("source_id"))
     values = (
         *fields.values(),
-        source,
-        record.get("source_id"),
+        *key,
         None if attributes is None else orjson.dumps(attributes).decode(),
         digest,
     )
-    place = record.get("location")
+    place = get("location")
+    if place is not None:
+        place_key = chain_key(place)
+        place = (place_key, _first(seen, ("place", place_key), place))
+    actors = []
+    for link in get("actors") or ():
+        spec = link.get("actor")
+        actor_key = None if spec is None else _actor_key(spec)
+        if spec is not None:
+            spec = _first(seen, ("actor", actor_key), spec)
+        actors.append((link.get("actor_id"), actor_key, spec, link["role"]))
+    sources = []
+    for link in get("sources") or ():
+        spec = link.get("article")
+        article_key = None if spec is None else spec["url"].strip()
+        if spec is not None:
+            spec = _first(seen, ("article", article_key), spec)
+        sources.append((link.get("article_id"), article_key, spec, link.get("quote")))
     return Prepared(
-        (source, record.get("source_id")),
+        key,
         digest,
         values,
-        record.get("location_id"),
-        None if place is None else (chain_key(place), place),
-        tuple(
-            (
-                link.get("actor_id"),
-                _actor_key(link.get("actor")),
-                link.get("actor"),
-                link["role"],
-            )
-            for link in record.get("actors") or ()
-        ),
-        tuple(
-            (
-                link.get("article_id"),
-                _article_key(link.get("article")),
-                link.get("article"),
-                link.get("quote"),
-            )
-            for link in record.get("sources") or ()
-        ),
-        record.get("summary"),
-        bool(record.get("compare_content")),
-        bool(record.get("keep_source_attributes")),
+        get("location_id"),
+        place,
+        tuple(actors),
+        tuple(sources),
+        get("summary"),
+        bool(get("compare_content")),
+        bool(get("keep_source_attributes")),
     )
+
+
+def _first(seen: set | None, key: tuple, spec: dict) -> dict | None:
+    """``spec`` the first time ``key`` is seen, else None."""
+    if seen is None:
+        return spec
+    if key in seen:
+        return None
+    seen.add(key)
+    return spec
 
 
 _ATTRIBUTES = PREPARED_COLUMNS.index("source_attributes")
@@ -179,38 +195,5 @@ def source_attributes(values: tuple):
     return None if attributes is None else orjson.loads(attributes)
 
 
-def _actor_key(spec: dict | None) -> bytes | None:
-    return None if spec is None else orjson.dumps(spec, option=orjson.OPT_SORT_KEYS)
-
-
-def _article_key(spec: dict | None) -> str | None:
-    return None if spec is None else spec["url"].strip()
-
-
-def once(prepared: Prepared, seen: set) -> Prepared:
-    """``prepared`` without the inline specs an earlier record gave (in ``seen``).
-
-    Places and actors recur in every row of a dataset; sent from the reading
-    process once each, they cost a fraction to send.
-    """
-    place = prepared.location
-    if place is not None:
-        if ("place", place[0]) in seen:
-            place = (place[0], None)
-        seen.add(("place", place[0]))
-    return prepared._replace(
-        location=place,
-        actors=_unseen("actor", prepared.actors, seen),
-        sources=_unseen("article", prepared.sources, seen),
-    )
-
-
-def _unseen(kind: str, links: tuple[tuple, ...], seen: set) -> tuple[tuple, ...]:
-    """Links (id, key, spec, role or quote) without the specs ``seen`` has."""
-    kept = []
-    for linked_id, key, spec, detail in links:
-        if spec is not None and (kind, key) in seen:
-            spec = None
-        seen.add((kind, key))
-        kept.append((linked_id, key, spec, detail))
-    return tuple(kept)
+def _actor_key(spec: dict) -> bytes:
+    return orjson.dumps(spec, option=orjson.OPT_SORT_KEYS)
