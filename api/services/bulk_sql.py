@@ -3,6 +3,7 @@ the ORM would cost more than running it (see PERFORMANCE.md): one statement
 text per table, then the driver's executemany."""
 
 from datetime import UTC, datetime
+from operator import itemgetter
 
 import peewee as pw
 
@@ -46,7 +47,25 @@ def insert_many(
         if isinstance(db.obj, pw.PostgresqlDatabase) and len(rows) >= COPY_MIN_ROWS:
             _copy(table, columns, rows)
         else:
+            columns, rows = _without_empty_columns(columns, rows)
             db.cursor().executemany(_statement(table, columns, False), rows)
+
+
+def _without_empty_columns(columns: tuple[str, ...], rows: list[tuple]):
+    """The columns and rows without the columns that are NULL in every row.
+
+    Left out, they are NULL all the same (no column of ours has a database
+    default); bound, each None cost Python's sqlite3 a failed adapter lookup,
+    an exception made and dropped: 7% of what an import's writer executed.
+    """
+    keep = [i for i in range(len(columns)) if any(r[i] is not None for r in rows)]
+    if len(keep) == len(columns) or not keep:
+        return columns, rows
+    if len(keep) == 1:
+        rows = [(row[keep[0]],) for row in rows]
+    else:
+        rows = list(map(itemgetter(*keep), rows))
+    return tuple(columns[i] for i in keep), rows
 
 
 def reserve_ids(table: str, count: int) -> list[int]:

@@ -10,6 +10,7 @@ alone when the row it came from has not changed.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import orjson
 
@@ -227,6 +228,8 @@ def _same_as(before: dict, prepared: Prepared, location_id, resolver) -> bool:
     """Whether writing ``prepared`` would leave the event ``before`` as it is."""
     fields = dict(zip(EVENT_FIELDS, prepared.values, strict=False))
     fields["source_attributes"] = source_attributes(prepared.values)
+    for name in ("date_start", "date_end"):
+        fields[name] = date.fromisoformat(fields[name])
     if any(before[name] != value for name, value in fields.items()):
         return False
     actors, sources = _links(prepared, before["id"], resolver)
