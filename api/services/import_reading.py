@@ -74,7 +74,7 @@ def _flatten(errors: dict, prefix: str = ""):
 def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
     mapper = importers.FORMATS[format_name]
     chunk: list[Prepared] = []
-    seen: set = set()
+    seen: dict = {}
     try:
         for row in importers.rows(format_name, path):
             report.rows += 1

@@ -124,7 +124,7 @@ class Prepared(NamedTuple):
     keeps_attributes: bool = False
 
 
-def prepare(record: dict, seen: set | None = None) -> Prepared:
+def prepare(record: dict, seen: dict | None = None) -> Prepared:
     """What a valid record will write, computed without the database.
 
     Given ``seen``, the inline places, actors and articles an earlier record
@@ -151,21 +151,18 @@ def prepare(record: dict, seen: set | None = None) -> Prepared:
     )
     place = get("location")
     if place is not None:
-        place_key = chain_key(place)
-        place = (place_key, _first(seen, ("place", place_key), place))
+        place = _first(seen, "place", chain_key(place), place)
     actors = []
     for link in get("actors") or ():
-        spec = link.get("actor")
-        actor_key = None if spec is None else _actor_key(spec)
+        actor_key, spec = None, link.get("actor")
         if spec is not None:
-            spec = _first(seen, ("actor", actor_key), spec)
+            actor_key, spec = _first(seen, "actor", _actor_key(spec), spec)
         actors.append((link.get("actor_id"), actor_key, spec, link["role"]))
     sources = []
     for link in get("sources") or ():
-        spec = link.get("article")
-        article_key = None if spec is None else spec["url"].strip()
+        article_key, spec = None, link.get("article")
         if spec is not None:
-            spec = _first(seen, ("article", article_key), spec)
+            article_key, spec = _first(seen, "article", spec["url"].strip(), spec)
         sources.append((link.get("article_id"), article_key, spec, link.get("quote")))
     return Prepared(
         key,
@@ -181,14 +178,19 @@ def prepare(record: dict, seen: set | None = None) -> Prepared:
     )
 
 
-def _first(seen: set | None, key: tuple, spec: dict) -> dict | None:
-    """``spec`` the first time ``key`` is seen, else None."""
+def _first(seen: dict | None, kind: str, key, spec: dict) -> tuple:
+    """(key, spec), spec None when ``key`` was seen before.
+
+    The key returned is the object first seen: within a chunk, pickle sends
+    the repeats of one object as references to it (a quarter of the bytes).
+    """
     if seen is None:
-        return spec
-    if key in seen:
-        return None
-    seen.add(key)
-    return spec
+        return key, spec
+    first = seen.get((kind, key))
+    if first is None:
+        seen[kind, key] = key
+        return key, spec
+    return first, None
 
 
 _ATTRIBUTES = PREPARED_COLUMNS.index("source_attributes")
