@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 import peewee as pw
 
+from api.db import is_sqlite
 from api.services.errors import InvalidData, NotFound
 
 
@@ -24,6 +25,29 @@ def get_or_404(
     if record is None:
         raise NotFound(label or model.__name__, record_id)
     return record
+
+
+def among(column: pw.Field, ids: Iterable[int]) -> pw.Expression:
+    """``column IN ids`` with one parameter, however many ids there are.
+
+    Peewee builds a list of a thousand parameters node by node: 14 ms for a
+    page of the change feed, a fifth of what serving it took.
+    """
+    return among_listed(column, id_list(ids))
+
+
+def among_listed(column: pw.Field, listed) -> pw.Expression:
+    """``among`` for ids already made one parameter by ``id_list``."""
+    if is_sqlite():
+        return column.in_(pw.SQL("(SELECT value FROM json_each(?))", [listed]))
+    return column == pw.fn.ANY(pw.SQL("CAST(%s AS BIGINT[])", [listed]))
+
+
+def id_list(ids: Iterable[int]) -> str:
+    # One text parameter, read as a JSON array by SQLite and as an array
+    # literal by PostgreSQL; psycopg's list dumper tested every id by regex.
+    text = ",".join(map(str, ids))
+    return f"[{text}]" if is_sqlite() else f"{{{text}}}"
 
 
 def missing_ids(model: type[pw.Model], ids: Iterable[int]) -> set[int]:

@@ -19,6 +19,7 @@ from api.models import (
 )
 from api.services import event_codes, hierarchy, search
 from api.services.actors import attach_aliases
+from api.services.common import among
 from api.services.listing import Listing, SortKey, key, parse_sort, to_date, to_datetime
 from reference.text import fold
 
@@ -237,7 +238,7 @@ def attach(events: list[Event], include=()) -> None:
         event.actors, event.sources = [], []
     links = (
         EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
-        .where(EventActor.event.in_(list(by_id)))
+        .where(among(EventActor.event, by_id))
         .order_by(EventActor.event, EventActor.position, EventActor.id)
     )
     for link in links.dicts():
@@ -246,7 +247,7 @@ def attach(events: list[Event], include=()) -> None:
         )
     sources = (
         EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
-        .where(EventSource.event.in_(list(by_id)))
+        .where(among(EventSource.event, by_id))
         .order_by(EventSource.event, EventSource.position, EventSource.id)
     )
     for link in sources.dicts():

@@ -31,6 +31,7 @@ from api.models import (
 )
 from api.models.base import JSONTextField, UTCDateTimeField
 from api.services import event_codes
+from api.services.common import among_listed, id_list
 from api.services.listing import Listing
 
 
@@ -111,18 +112,7 @@ _IDS = object()
 
 
 def _among(column: pw.Field, ids) -> pw.Expression:
-    """``column IN ids`` with one parameter, however many ids there are."""
-    value = ids if ids is _IDS else _id_list(ids)
-    if is_sqlite():
-        return column.in_(pw.SQL("(SELECT value FROM json_each(?))", [value]))
-    return column == pw.fn.ANY(pw.SQL("CAST(%s AS BIGINT[])", [value]))
-
-
-def _id_list(ids) -> str:
-    # One text parameter, read as a JSON array by SQLite and as an array
-    # literal by PostgreSQL; psycopg's list dumper tested every id by regex.
-    text = ",".join(map(str, ids))
-    return f"[{text}]" if is_sqlite() else f"{{{text}}}"
+    return among_listed(column, ids if ids is _IDS else id_list(ids))
 
 
 class _ByIds:
@@ -141,7 +131,7 @@ class _ByIds:
         if sqlite not in self.compiled:
             self.compiled[sqlite] = self.build(_IDS).sql()
         sql, params = self.compiled[sqlite]
-        value = _id_list(ids)
+        value = id_list(ids)
         bound = [value if param is _IDS else param for param in params]
         return Event._meta.database.execute_sql(sql, bound).fetchall()
 

@@ -23,6 +23,7 @@ from api.db import db
 from api.models import Actor, Article, Event, Location, Revision
 from api.models.base import current_author, utcnow
 from api.services import bulk_sql
+from api.services.common import among
 from api.services.errors import InvalidFilter, NotFound
 
 TYPES = {"article": Article, "actor": Actor, "location": Location, "event": Event}
@@ -170,7 +171,8 @@ def with_data(revisions: list[Revision]) -> list[Revision]:
         dict(
             Revision.select(Revision.id, Revision.data)
             .where(
-                Revision.id.in_([r.id for r in unstored]), Revision.data.is_null(False)
+                among(Revision.id, [r.id for r in unstored]),
+                Revision.data.is_null(False),
             )
             .tuples()
         )
@@ -236,7 +238,7 @@ def load(model, ids: Iterable[int]) -> list:
     from api.services.actors import attach_aliases
     from api.services.event_queries import attach
 
-    records = list(model.select().where(model.id.in_(list(ids))).order_by(model.id))
+    records = list(model.select().where(among(model.id, ids)).order_by(model.id))
     if records and model is Event:
         attach(records)
     if records and model is Actor:
