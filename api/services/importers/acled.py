@@ -203,5 +203,5 @@ def record(row: Row) -> dict:
         "actors": _actors(cells),
         "sources": [],
         # The whole row: ACLED's own typology, sources, interaction codes...
-        "source_attributes": dict(cells),
+        "source_attributes": cells,
     }

@@ -26,6 +26,7 @@ class RowError(Exception):
 @dataclass(slots=True)
 class Row:
     line: int
+    # Made for this row alone: a mapper may keep it as the record's attributes.
     cells: dict[str, str]
     # Set when the row cannot be read at all (bad encoding, wrong cell count).
     error: RowError | None = None

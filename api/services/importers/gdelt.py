@@ -161,5 +161,5 @@ def record(row: Row) -> dict:
         "location": _place(cells),
         "actors": links,
         "sources": [{"article": article, "quote": None}] if article else [],
-        "source_attributes": dict(cells),
+        "source_attributes": cells,
     }

@@ -118,5 +118,5 @@ def record(row: Row) -> dict:
         "actors": _actors(cells, violence),
         "sources": [],
         # Citations, death counts by side, conflict and dyad ids, precisions...
-        "source_attributes": dict(cells),
+        "source_attributes": cells,
     }
