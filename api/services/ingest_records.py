@@ -110,7 +110,7 @@ class Prepared(NamedTuple):
     values: tuple  # PREPARED_COLUMNS, dates as ISO text
     location_id: int | None
     # Inline records as (key, spec), spec None when an earlier record of the
-    # same import gave it (see ``once``).
+    # same import gave it (see ``prepare``).
     location: tuple | None
     # (actor_id, key, spec, role): the id, or the key and spec.
     actors: tuple[tuple, ...]
@@ -182,7 +182,8 @@ def _first(seen: dict | None, kind: str, key, spec: dict) -> tuple:
     """(key, spec), spec None when ``key`` was seen before.
 
     The key returned is the object first seen: within a chunk, pickle sends
-    the repeats of one object as references to it (a quarter of the bytes).
+    the repeats of one object as references to it (ACLED's chunks: 15% fewer
+    bytes).
     """
     if seen is None:
         return key, spec
