@@ -157,6 +157,8 @@ def _store_creations(rows: list[tuple]) -> None:
 def with_data(revisions: list[Revision]) -> list[Revision]:
     """``revisions`` with the data of creations the next change has not stored."""
     unstored = [r for r in revisions if r.action == "create" and r.data is None]
+    if not unstored:
+        return revisions
     wanted: dict[str, set[int]] = {}
     for revision in unstored:
         wanted.setdefault(revision.record_type, set()).add(revision.record_id)
@@ -167,17 +169,13 @@ def with_data(revisions: list[Revision]) -> list[Revision]:
     }
     # A change committed since the revisions were read has stored the data as
     # it was before that change, which the records just loaded may show.
-    stored = (
-        dict(
-            Revision.select(Revision.id, Revision.data)
-            .where(
-                among(Revision.id, [r.id for r in unstored]),
-                Revision.data.is_null(False),
-            )
-            .tuples()
+    stored = dict(
+        Revision.select(Revision.id, Revision.data)
+        .where(
+            among(Revision.id, [r.id for r in unstored]),
+            Revision.data.is_null(False),
         )
-        if unstored
-        else {}
+        .tuples()
     )
     for revision in unstored:
         revision.data = stored.get(revision.id) or current.get(

@@ -95,7 +95,6 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     # ones count as unchanged and report the same event id.
     latest = {key: index for index, key in enumerate(keys) if key[1]}
     superseded = {}
-    location_ids = {}
     # Comparing a record's links resolves them before the records before it
     # had theirs: those must have left their specs.
     compares = any(
@@ -118,7 +117,7 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
             resolver.remember(prepared)
             continue
         place = prepared.location
-        location_ids[index] = location_id = prepared.location_id or (
+        location_id = prepared.location_id or (
             None if place is None else resolver.known("place", *place)
         )
         if known is not None and (known[1] is identity.NATIVE or prepared.compares):
