@@ -74,7 +74,7 @@ def _flatten(errors: dict, prefix: str = ""):
 def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
     mapper = importers.FORMATS[format_name]
     chunk: list[Prepared] = []
-    seen: dict = {}
+    seen = ingest.Seen()
     try:
         for row in importers.rows(format_name, path):
             report.rows += 1
@@ -95,6 +95,7 @@ def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
             if len(chunk) >= CHUNK_SIZE:
                 yield chunk
                 chunk = []
+                seen.next_chunk()
     except importers.RowError as error:
         # The file cannot be read past here (an unterminated quote, say).
         report.reject(error.line, error.field, error.message)

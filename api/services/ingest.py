@@ -26,6 +26,7 @@ from api.services.ingest_records import (
     EVENT_COLUMNS,
     EVENT_FIELDS,
     Prepared,
+    Seen,
     prepare,
     record_errors,
     source_attributes,
@@ -37,6 +38,7 @@ __all__ = [
     "EVENT_FIELDS",
     "Prepared",
     "Resolver",
+    "Seen",
     "Tally",
     "prepare",
     "record_errors",
@@ -98,9 +100,11 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     # Comparing a record's links resolves them before the records before it
     # had theirs: those must have left their specs.
     compares = any(
-        p.compares or existing.get(p.key, (None, None))[1] is identity.NATIVE
-        for p in records
+        p.key in existing and existing[p.key][1] != p.digest for p in records
     )
+    # Events whose row is unchanged although its digest is not (a digest
+    # made by an earlier version): they get the new digest, and no revision.
+    restamps = []
     for index, prepared in enumerate(records):
         key = prepared.key
         if compares:
@@ -120,11 +124,13 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         location_id = prepared.location_id or (
             None if place is None else resolver.known("place", *place)
         )
-        if known is not None and (known[1] is identity.NATIVE or prepared.compares):
+        if known is not None:
             prepared = records[index] = identity.kept(prepared, before[known[0]], known)
             if _same_as(before[known[0]], prepared, location_id, resolver):
                 tally.unchanged += 1
                 unchanged[index] = known[0]
+                if known[1] is not identity.NATIVE and not prepared.compares:
+                    restamps.append((prepared.digest, known[0]))
                 continue
         values = (*prepared.values, location_id, *resolver.writer_values(prepared))
         if known is not None:
@@ -154,6 +160,11 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         ).execute()
         ids[index] = event_id
     tally.updated = len(changed)
+    if restamps:
+        db.cursor().executemany(
+            f"UPDATE event SET source_hash = {db.param} WHERE id = {db.param}",
+            restamps,
+        )
     if changed:
         touched = [event_id for _, event_id, _ in changed]
         EventActor.delete().where(EventActor.event.in_(touched)).execute()

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from api.models import Event
 from api.services import import_reading
 from tests.ingest.conftest import (
     ID_COLUMNS,
@@ -361,6 +362,59 @@ def test_reimport_changes_nothing(app, export_file, format_name):
     assert (again.created, again.updated, again.unchanged) == (0, 0, first.rows)
     assert counts(app) == before
     assert _stamps(app, format_name) == stamps
+
+
+@pytest.mark.parametrize("format_name", FORMATS)
+def test_reimport_after_an_older_digest(app, client, export_file, format_name):
+    # Digests made by an earlier version: the rows are compared, found
+    # unchanged, and only their digest is brought up to date.
+    path = export_file(format_name)
+    assert run_import(app, format_name, path).committed
+    with app.extensions["dateline_db"].connection_context():
+        Event.update(source_hash="0" * 32).execute()
+    before, stamps = counts(app), _stamps(app, format_name)
+    feed = get_json(client, "/changes/?limit=1000")
+
+    again = run_import(app, format_name, path)
+
+    assert again.committed is True
+    assert (again.created, again.updated, again.unchanged) == (0, 0, again.rows)
+    assert counts(app) == before
+    assert _stamps(app, format_name) == stamps
+    assert get_json(client, "/changes/?limit=1000") == feed
+    events = events_by_source_id(app, format_name).values()
+    assert all(e.source_hash and e.source_hash != "0" * 32 for e in events)
+    # The digests stored are the ones a further re-import finds equal.
+    with app.extensions["dateline_db"].connection_context():
+        stored = {e.id: e.source_hash for e in Event.select()}
+    assert run_import(app, format_name, path).unchanged == again.rows
+    with app.extensions["dateline_db"].connection_context():
+        assert {e.id: e.source_hash for e in Event.select()} == stored
+
+
+def test_the_same_bad_cells_on_two_rows_are_both_reported(app, export_file):
+    # Places and actors are built once for rows that share them; a cell that
+    # cannot be read must still be reported on every row that has it.
+    rows = with_changes("acled", "UGA7924", latitude="200")
+    twin = dict(next(r for r in rows if r["event_id_cnty"] == "UGA7924"))
+    twin["event_id_cnty"] = "UGA7924B"
+    rows.append(twin)
+
+    report = run_import(
+        app, "acled", export_file("acled", rows, name="twins"), on_error="skip"
+    )
+
+    assert report.committed is True
+    assert [(e["line"], e["field"]) for e in report.errors] == [
+        (5, "latitude"),
+        (7, "latitude"),
+    ]
+    assert set(events_by_source_id(app, "acled")) == {
+        "BOL3216",
+        "MZM2710",
+        "UGA7752",
+        "YEM71929",
+    }
 
 
 NEWER = [

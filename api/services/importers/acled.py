@@ -10,6 +10,7 @@ from functools import lru_cache
 from api.services.importers.base import (
     Row,
     RowError,
+    built_once,
     choice,
     country,
     day,
@@ -121,6 +122,7 @@ def _actor(name: str, kind: str) -> dict:
     }
 
 
+@built_once("actor1", "inter1", "assoc_actor_1", "actor2", "inter2", "assoc_actor_2")
 def _actors(cells: dict) -> list[dict]:
     links = []
     for side, role, assoc_role in (
@@ -140,7 +142,18 @@ def _actors(cells: dict) -> list[dict]:
     return links
 
 
-def _place(cells: dict, iso: str | None) -> dict | None:
+@built_once(
+    "iso",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+)
+def _place(cells: dict) -> dict | None:
+    iso = _country(cells)
     place = {"name": text(cells, "country") or iso, "kind": "country", "country": iso}
     if place["name"] is None:
         return None
@@ -163,6 +176,7 @@ def _place(cells: dict, iso: str | None) -> dict | None:
     return place
 
 
+@built_once("iso", "country")
 def _country(cells: dict) -> str | None:
     """By the numeric ``iso`` code, else by name (ACLED gives Kosovo iso 0)."""
     code, name = text(cells, "iso"), text(cells, "country")
@@ -185,7 +199,7 @@ def record(row: Row) -> dict:
     code = CAMEO.get((event_type, sub_type)) or CAMEO_BY_TYPE.get(event_type)
     if code is None:
         raise RowError("event_type", f"Unknown ACLED event type {event_type!r}.")
-    iso = _country(cells)
+    _country(cells)  # reported before the dates, as a bad country always was
     precision = choice(cells, "time_precision", PRECISION) or "day"
     start = day(cells, "event_date")
     if precision == "month":
@@ -199,7 +213,7 @@ def record(row: Row) -> dict:
         "date_precision": precision,
         "geo_precision": choice(cells, "geo_precision", GEO_PRECISION),
         "fatalities": integer(cells, "fatalities"),
-        "location": _place(cells, iso),
+        "location": _place(cells),
         "actors": _actors(cells),
         "sources": [],
         # The whole row: ACLED's own typology, sources, interaction codes...

@@ -6,9 +6,10 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache, wraps
 
 from reference.countries import to_alpha3
 
@@ -121,6 +122,30 @@ def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
                 # A row of the wrong length carries its error and is not mapped.
                 cells_by_name = dict(zip(names, cells, strict=False))
                 yield Row(start, cells_by_name, _row_error(names, cells))
+
+
+def built_once(*names: str, maxsize: int = 20_000):
+    """Build a part of a record (its actors, its place) once per distinct
+    value of the cells ``names``, from a dict of those cells alone.
+
+    A dataset names the same actors and places on row after row; building
+    them was most of what mapping a row cost. The part is shared by every
+    record that names it, so nothing downstream may change it. A cell that
+    cannot be read raises on every row that has it (errors are not kept).
+    """
+
+    def decorator(build: Callable[[dict], object]):
+        @lru_cache(maxsize=maxsize)
+        def from_values(values: tuple):
+            return build(dict(zip(names, values, strict=True)))
+
+        @wraps(build)
+        def part(cells: dict):
+            return from_values(tuple(map(cells.get, names)))
+
+        return part
+
+    return decorator
 
 
 def text(cells: dict, name: str, required: bool = False) -> str | None:

@@ -6,7 +6,7 @@ GDELT codes events in CAMEO already. Places use the action geography (FIPS
 
 from datetime import UTC, date, datetime
 
-from api.services.importers.base import Row, RowError, decimal, text
+from api.services.importers.base import Row, RowError, built_once, decimal, text
 from reference.countries import fips_to_alpha3, to_alpha3
 
 SOURCE = "gdelt"
@@ -73,6 +73,28 @@ def _actor(cells: dict, side: str) -> dict | None:
     }
 
 
+def _links_of(side: str, role: str):
+    names = [f"Actor{side}{c}" for c in ("Name", "Code", "CountryCode", "Type1Code")]
+
+    @built_once(*names)
+    def links(cells: dict) -> list[dict]:
+        actor = _actor(cells, side)
+        return [{"role": role, "actor": actor}] if actor else []
+
+    return links
+
+
+SIDES = (_links_of("1", "initiator"), _links_of("2", "target"))
+
+
+@built_once(
+    "ActionGeo_Type",
+    "ActionGeo_CountryCode",
+    "ActionGeo_FullName",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+    "ActionGeo_FeatureID",
+)
 def _place(cells: dict) -> dict | None:
     geo_type = text(cells, "ActionGeo_Type")
     fips = text(cells, "ActionGeo_CountryCode")
@@ -104,6 +126,12 @@ def _place(cells: dict) -> dict | None:
         "source": SOURCE if feature else None,
         "source_id": f"feature:{feature}" if feature else None,
     }
+
+
+@built_once("SOURCEURL", "DATEADDED")
+def _sources(cells: dict) -> list[dict]:
+    article = _article(cells)
+    return [{"article": article, "quote": None}] if article else []
 
 
 def _article(cells: dict) -> dict | None:
@@ -141,12 +169,7 @@ def record(row: Row) -> dict:
         start = date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:]))
     except ValueError as error:
         raise RowError("SQLDATE", f"Not a YYYYMMDD date: {raw_date!r}.") from error
-    links = []
-    for side, role in (("1", "initiator"), ("2", "target")):
-        actor = _actor(cells, side)
-        if actor:
-            links.append({"role": role, "actor": actor})
-    article = _article(cells)
+    links = [*SIDES[0](cells), *SIDES[1](cells)]
     names = [link["actor"]["name"] for link in links]
     code = text(cells, "EventCode", required=True)
     return {
@@ -160,6 +183,6 @@ def record(row: Row) -> dict:
         "fatalities": None,
         "location": _place(cells),
         "actors": links,
-        "sources": [{"article": article, "quote": None}] if article else [],
+        "sources": _sources(cells),
         "source_attributes": cells,
     }

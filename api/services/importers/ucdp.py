@@ -7,6 +7,7 @@ UCDP's three types of violence map to CAMEO codes; deaths become fatalities
 from api.services.importers.base import (
     Row,
     RowError,
+    built_once,
     choice,
     country,
     day,
@@ -42,7 +43,17 @@ def _kind(name: str, violence: str, side: str) -> str:
     return "armed_group" if violence in ("1", "2", "3") else "other"
 
 
-def _actors(cells: dict, violence: str) -> list[dict]:
+@built_once(
+    "type_of_violence",
+    "side_a",
+    "side_a_new_id",
+    "side_a_dset_id",
+    "side_b",
+    "side_b_new_id",
+    "side_b_dset_id",
+)
+def _actors(cells: dict) -> list[dict]:
+    violence = text(cells, "type_of_violence")
     links = []
     for side, role in (("a", "initiator"), ("b", "target")):
         name = text(cells, f"side_{side}")
@@ -64,6 +75,15 @@ def _actors(cells: dict, violence: str) -> list[dict]:
     return links
 
 
+@built_once(
+    "country",
+    "adm_1",
+    "adm_2",
+    "where_coordinates",
+    "where_prec",
+    "latitude",
+    "longitude",
+)
 def _place(cells: dict) -> dict | None:
     name = text(cells, "country")
     if name is None:
@@ -115,7 +135,7 @@ def record(row: Row) -> dict:
         "fatalities_low": low,
         "fatalities_high": high,
         "location": _place(cells),
-        "actors": _actors(cells, violence),
+        "actors": _actors(cells),
         "sources": [],
         # Citations, death counts by side, conflict and dyad ids, precisions...
         "source_attributes": cells,
