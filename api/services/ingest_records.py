@@ -69,7 +69,7 @@ def _digest(record: dict, attributes: str | None, parts: list[bytes]) -> str:
 
     ``attributes`` is the attributes' JSON and ``parts`` the sorted JSON of
     each inline place, actor and article, in the record's order: serialising
-    the whole record once more cost as much as the rest of preparing it.
+    the whole record once more was a third of what preparing it cost.
     """
     rest = {name: value for name, value in record.items() if name not in _PARTS}
     rest["has_location"] = record.get("location") is not None
