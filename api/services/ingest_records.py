@@ -172,8 +172,8 @@ def prepare(record: dict, seen: Seen | None = None) -> Prepared:
     """What a valid record will write, computed without the database.
 
     Given ``seen``, the inline places, actors and articles an earlier record
-    of the same import gave are left out (their keys stay): they recur in
-    every row of a dataset, and a reading process sends each once.
+    of the same import gave are left out, a handle standing for each: they
+    recur in every row of a dataset, and a reading process sends each once.
     """
     get = record.get
     precision = get("date_precision") or "day"
