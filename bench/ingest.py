@@ -93,6 +93,11 @@ def _children_peak_kb(stop, peak: list[int]) -> None:
                         peak[0] = max(peak[0], int(line.split()[1]))
 
 
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(fmt: str, path: Path, url: str, queue) -> None:
     from api import create_app, migrate
     from api.db import db
@@ -112,9 +117,13 @@ def _run(fmt: str, path: Path, url: str, queue) -> None:
     watcher = threading.Thread(target=_children_peak_kb, args=(stop, reader_kb))
     watcher.start()
     with database.connection_context():
+        own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         report = imports.run_import(fmt, path)
         first = time.perf_counter() - started
+        # The reading process has been waited for: its CPU counts as a child's.
+        writer_cpu = _cpu(resource.RUSAGE_SELF) - own
+        reader_cpu = _cpu(resource.RUSAGE_CHILDREN) - children
         started = time.perf_counter()
         again = imports.run_import(fmt, path)
         second = time.perf_counter() - started
@@ -133,6 +142,8 @@ def _run(fmt: str, path: Path, url: str, queue) -> None:
             "rejected": report.rejected,
             "seconds": round(first, 2),
             "events_per_s": round(report.created / first),
+            "writer_cpu_s": round(writer_cpu, 1),
+            "reader_cpu_s": round(reader_cpu, 1),
             "reimport_s": round(second, 2),
             "reimport_unchanged": again.unchanged,
             "writer_rss_mb": round(peak),
@@ -163,12 +174,14 @@ def main():
     database = args.database_url.split(":", 1)[0]
     print(
         f"{'format':<10} {'db':<10} {'rows':>8} {'seconds':>8} {'events/s':>9} "
-        f"{'re-import s':>11} {'writer MB':>9} {'reader MB':>9} {'peak MB':>8}"
+        f"{'writer cpu':>10} {'reader cpu':>10} {'re-import s':>11} "
+        f"{'writer MB':>9} {'reader MB':>9} {'peak MB':>8}"
     )
     for r in results:
         print(
             f"{r['format']:<10} {database:<10} {r['rows']:>8} {r['seconds']:>8} "
-            f"{r['events_per_s']:>9} {r['reimport_s']:>11} {r['writer_rss_mb']:>9} "
+            f"{r['events_per_s']:>9} {r['writer_cpu_s']:>10} {r['reader_cpu_s']:>10} "
+            f"{r['reimport_s']:>11} {r['writer_rss_mb']:>9} "
             f"{r['reader_rss_mb']:>9} {r['peak_rss_mb']:>8}"
         )
     print(anchor.describe(before, anchor.workload_ms()))
