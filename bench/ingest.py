@@ -93,15 +93,14 @@ def _children_peak_kb(stop, peak: list[int]) -> None:
                         peak[0] = max(peak[0], int(line.split()[1]))
 
 
-def _cpu(who: int) -> float:
+def cpu_seconds(who: int) -> float:
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
-def _run(fmt: str, path: Path, url: str, queue) -> None:
+def fresh_database(url: str):
+    """The app's database at ``url``, emptied and migrated."""
     from api import create_app, migrate
-    from api.db import db
-    from api.services import imports
     from tests.conftest import drop_everything
 
     if url.startswith("sqlite:///"):
@@ -109,21 +108,31 @@ def _run(fmt: str, path: Path, url: str, queue) -> None:
         # keeps its old page size and its free pages.
         for suffix in ("", "-wal", "-shm"):
             Path(url[len("sqlite:///") :] + suffix).unlink(missing_ok=True)
-    app = create_app({"DATABASE_URL": url})
-    database = app.extensions["dateline_db"]
+    database = create_app({"DATABASE_URL": url}).extensions["dateline_db"]
     drop_everything(database)
     migrate.upgrade(database)
+    return database
+
+
+def _run(fmt: str, path: Path, url: str, queue) -> None:
+    from api.db import db
+    from api.services import imports
+
+    database = fresh_database(url)
     stop, reader_kb = threading.Event(), [0]
     watcher = threading.Thread(target=_children_peak_kb, args=(stop, reader_kb))
     watcher.start()
     with database.connection_context():
-        own, children = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+        own, children = (
+            cpu_seconds(resource.RUSAGE_SELF),
+            cpu_seconds(resource.RUSAGE_CHILDREN),
+        )
         started = time.perf_counter()
         report = imports.run_import(fmt, path)
         first = time.perf_counter() - started
         # The reading process has been waited for: its CPU counts as a child's.
-        writer_cpu = _cpu(resource.RUSAGE_SELF) - own
-        reader_cpu = _cpu(resource.RUSAGE_CHILDREN) - children
+        writer_cpu = cpu_seconds(resource.RUSAGE_SELF) - own
+        reader_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children
         started = time.perf_counter()
         again = imports.run_import(fmt, path)
         second = time.perf_counter() - started

@@ -110,7 +110,8 @@ def _send(out, message) -> None:
     out.flush()
 
 
-def _receive(source):
+def receive(source):
+    """One message of a reading process's output, None at its end."""
     head = source.read(_LENGTH.size)
     if len(head) < _LENGTH.size:
         return None
@@ -150,7 +151,7 @@ def chunks_read_elsewhere(format_name: str, path, report: Report):
     )
     try:
         while True:
-            message = _receive(child.stdout)
+            message = receive(child.stdout)
             if message is None:
                 child.wait()
                 errors.seek(0)

@@ -1,0 +1,99 @@
+"""The two halves of an import, each alone: the reading process, then the
+writer fed what it wrote.
+
+    python -m bench.ingest_halves --database-url sqlite:///bench/out/halves.db
+    python -m bench.ingest_halves --database-url postgresql://postgres@127.0.0.1:5432/ingest
+
+bench.ingest runs the two side by side, as an import does; each then slows
+the other down, on two cores. Alone, each half's CPU seconds show what a
+change to it saved. The reading process's output is kept in
+``bench/out/<format>-<rows>.chunks``; the writer writes it into a freshly
+migrated schema, in one transaction, as ``imports.run_import`` does. The same
+warning as bench.ingest's: the database given is emptied.
+"""
+
+import argparse
+import multiprocessing
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import anchor
+from bench.ingest import OUT, cpu_seconds, fresh_database, generate
+
+
+def read(fmt: str, path: Path) -> tuple[Path, float, float]:
+    """The reading process's output for ``path``; its wall and CPU seconds."""
+    chunks = OUT / f"{path.stem}.chunks"
+    before = cpu_seconds(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with chunks.open("wb") as out:
+        subprocess.run(
+            [sys.executable, "-m", "api.services.import_reading", fmt, str(path)],
+            stdout=out,
+            check=True,
+        )
+    wall = time.perf_counter() - started
+    return chunks, wall, cpu_seconds(resource.RUSAGE_CHILDREN) - before
+
+
+def _write(chunks: Path, url: str, queue) -> None:
+    from api.db import db
+    from api.services import ingest
+    from api.services.collector import collecting_less_often
+    from api.services.import_reading import receive
+
+    database = fresh_database(url)
+    created = 0
+    with database.connection_context(), chunks.open("rb") as source:
+        before = cpu_seconds(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        with collecting_less_often(), db.atomic():
+            resolver = ingest.Resolver(chunks.name)
+            while (message := receive(source)) is not None and message[0]:
+                chunk = [ingest.Prepared._make(record) for record in message[0]]
+                created += ingest.write(chunk, resolver).created
+        wall = time.perf_counter() - started
+        queue.put((created, wall, cpu_seconds(resource.RUSAGE_SELF) - before))
+
+
+def write(chunks: Path, url: str) -> tuple[int, float, float]:
+    """Events written from ``chunks``; the writer's wall and CPU seconds."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_write, args=(chunks, url, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=f"sqlite:///{OUT}/halves.db")
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--formats", default="acled,ucdp-ged,gdelt")
+    args = parser.parse_args()
+    database = args.database_url.split(":", 1)[0]
+    before = anchor.workload_ms()
+    lines = []
+    for fmt in args.formats.split(","):
+        chunks, read_wall, read_cpu = read(fmt, generate(fmt, args.rows))
+        created, write_wall, write_cpu = write(chunks, args.database_url)
+        lines.append(
+            f"{fmt:<10} {database:<10} {created:>8} {read_wall:>7.2f} "
+            f"{read_cpu:>7.2f} {write_wall:>7.2f} {write_cpu:>7.2f} "
+            f"{round(created / write_wall):>9}"
+        )
+    print(
+        f"{'format':<10} {'db':<10} {'events':>8} {'read s':>7} {'cpu s':>7} "
+        f"{'write s':>7} {'cpu s':>7} {'writes/s':>9}"
+    )
+    print("\n".join(lines))
+    print(anchor.describe(before, anchor.workload_ms()))
+
+
+if __name__ == "__main__":
+    main()
