@@ -119,6 +119,12 @@ def storable(value):
     return value
 
 
+def execute_many(sql: str, rows: list[tuple]) -> None:
+    """Run a statement written with ``?`` placeholders once per row."""
+    if rows:
+        db.cursor().executemany(sql.replace("?", db.param), rows)
+
+
 def select(sql: str, params=()) -> list[tuple]:
     """Rows of a query written with ``?`` placeholders, whatever the database."""
     sql = sql.replace("?", db.param)

@@ -146,12 +146,11 @@ def record_many(rows: Iterable[tuple]) -> None:
 
 def _store_creations(rows: list[tuple]) -> None:
     """Store (data, kind, id): each record's creation, if it has no data yet."""
-    if rows:
-        sql = (
-            "UPDATE revision SET data = ? WHERE record_type = ? AND record_id = ?"
-            " AND action = 'create' AND data IS NULL"
-        ).replace("?", db.param)
-        db.cursor().executemany(sql, rows)
+    bulk_sql.execute_many(
+        "UPDATE revision SET data = ? WHERE record_type = ? AND record_id = ?"
+        " AND action = 'create' AND data IS NULL",
+        rows,
+    )
 
 
 def with_data(revisions: list[Revision]) -> list[Revision]:
@@ -236,6 +235,9 @@ def load(model, ids: Iterable[int]) -> list:
     from api.services.actors import attach_aliases
     from api.services.event_queries import attach
 
+    ids = list(ids)
+    if not ids:
+        return []
     records = list(model.select().where(among(model.id, ids)).order_by(model.id))
     if records and model is Event:
         attach(records)

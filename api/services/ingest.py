@@ -160,11 +160,7 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         ).execute()
         ids[index] = event_id
     tally.updated = len(changed)
-    if restamps:
-        db.cursor().executemany(
-            f"UPDATE event SET source_hash = {db.param} WHERE id = {db.param}",
-            restamps,
-        )
+    bulk_sql.execute_many("UPDATE event SET source_hash = ? WHERE id = ?", restamps)
     if changed:
         touched = [event_id for _, event_id, _ in changed]
         EventActor.delete().where(EventActor.event.in_(touched)).execute()

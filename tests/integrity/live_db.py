@@ -1,6 +1,7 @@
 """Databases for the live-server tests: made fresh, probed while written, counted."""
 
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,6 @@ def prepare(live: LiveDatabase) -> LiveDatabase:
         live.key = issue_key(app, "concurrency-admin", ["admin"])
     finally:
         database.close_all()
-
     return live
 
 
@@ -94,38 +94,44 @@ class WriteProbe:
         self.connection.close()
 
 
+@contextmanager
+def _reading(live: LiveDatabase):
+    """A connection of its own to the live database, past the API."""
+    database = open_database(live.url, pool_size=1)
+    try:
+        with database.connection_context():
+            yield database
+    finally:
+        database.close_all()
+
+
 def count_tagged(live: LiveDatabase, tag: str, after: int) -> dict[str, int]:
     """Rows of a batch whose every record carries ``tag``, read past the API.
 
     ``revisions`` counts those after revision ``after``: a batch's creations
     carry no data to tag (the record holds it), and the callers write alone.
     """
-    database = open_database(live.url, pool_size=1)
-    mark = database.param
-    queries = {
-        "events": (f"SELECT count(*) FROM event WHERE source = {mark}", (tag,)),
-        "actors": (f"SELECT count(*) FROM actor WHERE source = {mark}", (tag,)),
-        "locations": (
-            f"SELECT count(*) FROM location WHERE name LIKE {mark}",
-            (f"{tag} %",),
-        ),
-        "revisions": (f"SELECT count(*) FROM revision WHERE id > {mark}", (after,)),
-    }
-    try:
-        with database.connection_context():
-            return {
-                name: database.execute_sql(sql, values).fetchone()[0]
-                for name, (sql, values) in queries.items()
-            }
-    finally:
-        database.close_all()
+    with _reading(live) as database:
+        mark = database.param
+        queries = {
+            "events": (f"SELECT count(*) FROM event WHERE source = {mark}", (tag,)),
+            "actors": (f"SELECT count(*) FROM actor WHERE source = {mark}", (tag,)),
+            "locations": (
+                f"SELECT count(*) FROM location WHERE name LIKE {mark}",
+                (f"{tag} %",),
+            ),
+            "revisions": (
+                f"SELECT count(*) FROM revision WHERE id > {mark}",
+                (after,),
+            ),
+        }
+        return {
+            name: database.execute_sql(sql, values).fetchone()[0]
+            for name, (sql, values) in queries.items()
+        }
 
 
 def last_revision(live: LiveDatabase) -> int:
-    database = open_database(live.url, pool_size=1)
-    try:
-        with database.connection_context():
-            sql = "SELECT coalesce(max(id), 0) FROM revision"
-            return database.execute_sql(sql).fetchone()[0]
-    finally:
-        database.close_all()
+    with _reading(live) as database:
+        sql = "SELECT coalesce(max(id), 0) FROM revision"
+        return database.execute_sql(sql).fetchone()[0]
