@@ -329,3 +329,21 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
             raise ma.ValidationError(
                 "Must not be below fatalities_min.", "fatalities_max"
             )
+
+
+# A record's own event list takes its record from the path: the filter that
+# names the same record is not offered there (it would be overridden), and a
+# client generated from the document gets no two parameters of one name.
+class ActorEventQueryArgsSchema(EventQueryArgsSchema):
+    class Meta:
+        exclude = ("actor_id",)
+
+
+class LocationEventQueryArgsSchema(EventQueryArgsSchema):
+    class Meta:
+        exclude = ("location", "location_id")
+
+
+class ArticleEventQueryArgsSchema(EventQueryArgsSchema):
+    class Meta:
+        exclude = ("article_id",)

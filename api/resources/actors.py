@@ -14,7 +14,7 @@ from schemas.actors import (
     ActorWriteSchema,
 )
 from schemas.common import DeleteArgsSchema
-from schemas.events import EventQueryArgsSchema, EventSchema
+from schemas.events import ActorEventQueryArgsSchema, EventSchema
 from schemas.history import MergeSchema
 
 blp = Blueprint(
@@ -93,7 +93,7 @@ class ActorById(MethodView):
 @blp.route("/<int:actor_id>/events")
 class ActorEvents(MethodView):
     @blp.etag
-    @blp.arguments(EventQueryArgsSchema, location="query")
+    @blp.arguments(ActorEventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)

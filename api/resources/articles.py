@@ -20,7 +20,7 @@ from schemas.articles import (
     ArticleWriteSchema,
 )
 from schemas.common import DeleteArgsSchema
-from schemas.events import EventQueryArgsSchema, EventSchema
+from schemas.events import ArticleEventQueryArgsSchema, EventSchema
 
 blp = Blueprint(
     "Articles",
@@ -112,7 +112,7 @@ class ArticleById(MethodView):
 @blp.route("/<int:article_id>/events")
 class ArticleEvents(MethodView):
     @blp.etag
-    @blp.arguments(EventQueryArgsSchema, location="query")
+    @blp.arguments(ArticleEventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)

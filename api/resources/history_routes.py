@@ -8,17 +8,22 @@ from schemas.history import RevisionSchema
 
 
 def add_history(blp, kind: str, name: str) -> None:
-    """Register GET /<records>/<id>/history on ``blp`` for records of ``kind``."""
+    """Register GET /<records>/<id>/history on ``blp`` for records of ``kind``.
+
+    The id is named as on the record's other paths (``event_id``...), so a
+    generated client calls every path of one record with the same argument.
+    """
+    key = f"{kind}_id"
 
     class History(MethodView):
         @blp.etag
         @blp.response(200, RevisionSchema(many=True))
         @blp.alt_response(404, **NOT_FOUND)
-        def get(self, record_id):
-            return history.history(kind, record_id)
+        def get(self, **path):
+            return history.history(kind, path[key])
 
     History.get.__doc__ = (
         f"List every change of {'an' if name[0] in 'AEIOU' else 'a'} {name.lower()}, "
         "oldest first (deleted ones too)"
     )
-    blp.route("/<int:record_id>/history", endpoint=f"{name}History")(History)
+    blp.route(f"/<int:{key}>/history", endpoint=f"{name}History")(History)

@@ -8,7 +8,7 @@ from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, REFERENCED, Blueprin
 from api.resources.history_routes import add_history
 from api.services import event_queries, locations
 from schemas.common import DeleteArgsSchema
-from schemas.events import EventQueryArgsSchema, EventSchema
+from schemas.events import EventSchema, LocationEventQueryArgsSchema
 from schemas.history import MergeSchema
 from schemas.locations import (
     LocationChildrenArgsSchema,
@@ -126,7 +126,7 @@ class LocationAncestors(MethodView):
 @blp.route("/<int:location_id>/events")
 class LocationEvents(MethodView):
     @blp.etag
-    @blp.arguments(EventQueryArgsSchema, location="query")
+    @blp.arguments(LocationEventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)

@@ -424,3 +424,31 @@ def test_related_lists_take_the_same_filters(
         by_him["190"],
         by_him["057"],
     ]
+
+
+def test_a_records_event_list_refuses_the_filter_its_path_sets(
+    client, make_actor, make_location, make_article, make_event
+):
+    # /actors/3/events?actor_id=5 used to answer actor 3's events, the
+    # filter silently overridden by the path.
+    erdogan, putin = make_actor()["id"], make_actor(name="Vladimir Putin")["id"]
+    idlib = make_location()["id"]
+    article = make_article()["id"]
+    talks = make_event(
+        location_id=idlib,
+        actors=[{"actor_id": erdogan, "role": "initiator"}],
+        sources=[{"article_id": article}],
+    )["id"]
+    refused = {
+        f"/actors/{erdogan}/events": {"actor_id": putin},
+        f"/locations/{idlib}/events": {"location": idlib, "location_id": idlib},
+        f"/articles/{article}/events": {"article_id": article},
+    }
+    for path, shadowed in refused.items():
+        assert ids(client, path) == [talks]
+        assert ids(client, path, event_code="08") == [talks]
+        assert ids(client, path, event_code="19") == []
+        for name, value in shadowed.items():
+            response = client.get(path, query_string={name: value})
+            assert response.status_code == 422, (path, name)
+            assert name in response.get_json()["errors"]["query"], (path, name)
