@@ -1,5 +1,7 @@
 """Shared schema pieces: the error shape, base classes and query helpers."""
 
+import copy
+
 import marshmallow as ma
 
 
@@ -141,16 +143,26 @@ class ProvenanceSchema(ma.Schema):
 
 
 def make_partial(schema_class: type[ma.Schema], name: str) -> type[ma.Schema]:
-    """Return a subclass of ``schema_class`` that loads partially (for PATCH)."""
+    """Return a subclass of ``schema_class`` that loads partially (for PATCH).
+
+    Its fields have no defaults: a field left out keeps its value, and a
+    documented default made generated clients send it on every PATCH
+    (``date_precision: day`` reset an event known to the month).
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("partial", True)
         schema_class.__init__(self, *args, **kwargs)
 
+    fields = {}
+    for field_name, declared in schema_class._declared_fields.items():
+        fields[field_name] = copy.copy(declared)
+        fields[field_name].load_default = ma.missing
     return type(
         name,
         (schema_class,),
         {
+            **fields,
             "__init__": __init__,
             "__doc__": (
                 "Fields to change; the others keep their values. "
