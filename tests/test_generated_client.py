@@ -1,0 +1,234 @@
+"""A client generated from the committed openapi.yaml (openapi-python-client),
+driving the app as an integrator would: records made with its models, read
+back through its parsers, errors read as its Problem.
+
+The document alone decides what such a client sends and how it reads each
+answer, so this catches what comparing the document with the code cannot:
+a GeoJSON schema taken for every JSON list, a default sent on every PATCH.
+"""
+
+import datetime
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "dateline_client"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """The generated package, imported from a folder of its own."""
+    folder = tmp_path_factory.mktemp("client")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(ROOT / "openapi.yaml"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(folder / PACKAGE),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert (folder / PACKAGE / "client.py").exists(), result.stdout + result.stderr
+    sys.path.insert(0, str(folder))
+    try:
+        yield lambda name: importlib.import_module(f"{PACKAGE}.{name}")
+    finally:
+        sys.path.remove(str(folder))
+        for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE]:
+            del sys.modules[name]
+
+
+@pytest.fixture
+def dateline(generated, app, api_key):
+    client = generated("client").AuthenticatedClient(
+        base_url="http://dateline.test",
+        token=api_key,
+        httpx_args={"transport": httpx.WSGITransport(app=app)},
+        raise_on_unexpected_status=True,
+    )
+    with client as opened:
+        yield opened
+
+
+def _call(generated, operation: str, client, **arguments):
+    return generated(f"api.{operation}").sync_detailed(client=client, **arguments)
+
+
+def test_a_generated_client_writes_and_reads_every_record(generated, dateline):
+    m = generated("models")
+
+    def call(operation, **arguments):
+        return _call(generated, operation, dateline, **arguments)
+
+    syria = call(
+        "locations.create_location",
+        body=m.LocationWrite(
+            name="Syria", kind=m.LocationWriteKind("country"), country="SYR"
+        ),
+    ).parsed
+    idlib = call(
+        "locations.create_location",
+        body=m.LocationWrite(
+            name="Idlib",
+            kind=m.LocationWriteKind("city"),
+            country="SYR",
+            parent_id=syria.id,
+            latitude=35.9306,
+            longitude=36.6339,
+        ),
+    ).parsed
+    erdogan = call(
+        "actors.create_actor",
+        body=m.ActorWrite(
+            name="Recep Tayyip Erdoğan",
+            kind=m.ActorWriteKind("person"),
+            country="TUR",
+            aliases=["Erdogan"],
+        ),
+    ).parsed
+    article = call(
+        "articles.create_article",
+        body=m.ArticleWrite(
+            url="https://example.org/idlib-ceasefire",
+            title="Ceasefire in Idlib",
+            published_at=datetime.datetime(2020, 3, 9, 12, tzinfo=datetime.UTC),
+            language="en",
+        ),
+    ).parsed
+    assert (syria.country, idlib.parent_id, erdogan.aliases) == (
+        "SYR",
+        syria.id,
+        ["Erdogan"],
+    )
+
+    created = call(
+        "events.create_event",
+        body=m.EventWrite(
+            event_code="190",
+            date_start=datetime.date(2020, 2, 1),
+            date_precision=m.EventWriteDatePrecision("month"),
+            summary="Offensive in Idlib",
+            location_id=idlib.id,
+            fatalities=33,
+            actors=[
+                m.EventActorWrite(
+                    actor_id=erdogan.id, role=m.EventActorWriteRole("initiator")
+                )
+            ],
+            sources=[m.EventSourceWrite(article_id=article.id, quote="33 killed")],
+        ),
+    )
+    assert created.status_code == 201
+    event = created.parsed
+    assert event.date_end == datetime.date(2020, 2, 29)
+    assert [(a.actor_id, a.role.value) for a in event.actors] == [
+        (erdogan.id, "initiator")
+    ]
+
+    # A PATCH of the summary leaves the month precision as it was.
+    read = call("events.get_event", event_id=event.id)
+    patched = call(
+        "events.update_event",
+        event_id=event.id,
+        body=m.EventPatch(summary="Offensive in Idlib, 33 killed"),
+        if_match=read.headers["ETag"],
+    ).parsed
+    assert (patched.summary, patched.date_precision.value, patched.fatalities) == (
+        "Offensive in Idlib, 33 killed",
+        "month",
+        33,
+    )
+    stale = call(
+        "events.update_event",
+        event_id=event.id,
+        body=m.EventPatch(fatalities=34),
+        if_match=read.headers["ETag"],
+    )
+    assert stale.status_code == 412
+    assert isinstance(stale.parsed, m.Problem)
+
+    # Lists parse as lists of records, the record's own lists too.
+    listed = call(
+        "events.list_events",
+        country=["SYR"],
+        q="offensive",
+        include=[m.ListEventsIncludeItem("location")],
+    ).parsed
+    assert [(e.id, e.location.name) for e in listed] == [(event.id, "Idlib")]
+    assert [e.id for e in call("locations.list_locations").parsed] == [
+        syria.id,
+        idlib.id,
+    ]
+    for operation, key, record in (
+        ("actors.list_actor_events", "actor_id", erdogan),
+        ("locations.list_location_events", "location_id", syria),
+        ("articles.list_article_events", "article_id", article),
+    ):
+        assert [e.id for e in call(operation, **{key: record.id}).parsed] == [event.id]
+    history = call("events.list_event_history", event_id=event.id).parsed
+    assert [r.action for r in history] == ["create", "update"]
+    changes = call("changes.list_changes").parsed
+    assert ("event", event.id) in {(c.record_type, c.record_id) for c in changes}
+
+    # A bad body is a 422 whose Problem names the field.
+    refused = call(
+        "events.create_event",
+        body=m.EventWrite(event_code="999", date_start=datetime.date(2020, 3, 5)),
+    )
+    assert refused.status_code == 422
+    assert "event_code" in refused.parsed.errors.to_dict()["json"]
+
+    deleted = call(
+        "events.delete_event",
+        event_id=event.id,
+        if_match=call("events.get_event", event_id=event.id).headers["ETag"],
+    )
+    assert deleted.status_code == 204
+    assert call("events.get_event", event_id=event.id).status_code in (404, 410)
+
+
+def test_a_generated_client_sends_a_batch_twice_and_ends_with_one_event(
+    generated, dateline
+):
+    m = generated("models")
+    batch = m.Batch(
+        events=[
+            m.BatchEvent(
+                event_code="0861",
+                date_start=datetime.date(2020, 3, 5),
+                source="acled",
+                source_id="SYR100001",
+                actors=[
+                    m.BatchActorLink(
+                        role=m.BatchActorLinkRole("initiator"),
+                        actor=m.ActorSpec(name="Vladimir Putin", country="RUS"),
+                    )
+                ],
+                sources=[
+                    m.BatchSourceLink(
+                        article=m.ArticleSpec(url="https://example.org/moscow-talks"),
+                        quote="agreed a ceasefire",
+                    )
+                ],
+            )
+        ]
+    )
+    first = _call(generated, "batches.create_event_batch", dateline, body=batch)
+    again = _call(generated, "batches.create_event_batch", dateline, body=batch)
+    assert (first.parsed.created, again.parsed.unchanged) == (1, 1)
+    assert first.parsed.ids == again.parsed.ids
+    found = _call(generated, "events.list_events", dateline, source=["acled"]).parsed
+    assert [e.source_id for e in found] == ["SYR100001"]
