@@ -6,6 +6,8 @@ from flask_smorest.fields import Upload
 from schemas.common import InputSchema, RecordSchema
 
 FORMATS = ("acled", "ucdp-ged", "gdelt", "dateline")
+ON_ERROR = ("abort", "skip")
+STATUSES = ("queued", "running", "succeeded", "failed")
 
 
 class ImportFormSchema(InputSchema):
@@ -21,7 +23,7 @@ class ImportFormSchema(InputSchema):
     )
     on_error = ma.fields.String(
         load_default="abort",
-        validate=ma.validate.OneOf(("abort", "skip")),
+        validate=ma.validate.OneOf(ON_ERROR),
         metadata={
             "description": "abort (default): one bad row and nothing is written; "
             "skip: write the good rows and report the bad ones.",
@@ -62,14 +64,20 @@ class ImportReportSchema(ma.Schema):
 class ImportJobSchema(RecordSchema):
     """An import: queued, running, succeeded or failed, with what it did."""
 
-    format = ma.fields.String(metadata={"example": "acled"})
+    # The validators document the values (as enums); a job is never loaded.
+    format = ma.fields.String(
+        validate=ma.validate.OneOf(FORMATS), metadata={"example": "acled"}
+    )
     filename = ma.fields.String(metadata={"example": "acled_2022.csv"})
-    on_error = ma.fields.String(metadata={"example": "abort"})
+    on_error = ma.fields.String(
+        validate=ma.validate.OneOf(ON_ERROR), metadata={"example": "abort"}
+    )
     status = ma.fields.String(
+        validate=ma.validate.OneOf(STATUSES),
         metadata={
             "description": "queued, running, succeeded or failed.",
             "example": "succeeded",
-        }
+        },
     )
     started_at = ma.fields.AwareDateTime(allow_none=True)
     finished_at = ma.fields.AwareDateTime(allow_none=True)

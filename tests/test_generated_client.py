@@ -9,6 +9,7 @@ a GeoJSON schema taken for every JSON list, a default sent on every PATCH.
 
 import datetime
 import importlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -232,3 +233,30 @@ def test_a_generated_client_sends_a_batch_twice_and_ends_with_one_event(
     assert first.parsed.ids == again.parsed.ids
     found = _call(generated, "events.list_events", dateline, source=["acled"]).parsed
     assert [e.source_id for e in found] == ["SYR100001"]
+
+
+def test_a_generated_client_uploads_a_file_and_follows_its_job(
+    generated, dateline, app, tmp_path
+):
+    app.config["DATELINE_IMPORTS_INLINE"] = True
+    app.config["DATELINE_IMPORT_DIR"] = str(tmp_path)
+    m = generated("models")
+    sample = ROOT / "tests" / "ingest" / "fixtures" / "acled_2022_sample.csv"
+    upload = m.ImportUpload(
+        format_=m.ImportUploadFormat("acled"),
+        file=generated("types").File(
+            payload=io.BytesIO(sample.read_bytes()), file_name="acled_2022.csv"
+        ),
+    )
+    accepted = _call(generated, "imports.create_import", dateline, body=upload)
+    assert accepted.status_code == 202
+    job = _call(
+        generated, "imports.get_import", dateline, import_id=accepted.parsed.id
+    ).parsed
+    assert (job.status.value, job.format_.value, job.rows, job.created) == (
+        "succeeded",
+        "acled",
+        5,
+        5,
+    )
+    assert job.report.committed is True
