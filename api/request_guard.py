@@ -17,7 +17,8 @@ def _schema_params(schema) -> set[str]:
 
 @cache
 def _documented(view_func, method: str) -> tuple[frozenset[str], bool] | None:
-    """The view's query parameters, and whether it takes a JSON body.
+    """The view's query parameters, whether it takes a JSON body, and whether
+    that body is required.
 
     None for views outside the API (the docs page, static files).
     """
@@ -26,15 +27,22 @@ def _documented(view_func, method: str) -> tuple[frozenset[str], bool] | None:
     apidoc = getattr(handler, "_apidoc", None)
     if apidoc is None:
         return None
-    allowed, json_body = set(), False
+    allowed, json_body, body_required = set(), False, False
     for param in apidoc.get("arguments", {}).get("parameters", []):
         if param.get("in") == "query":
             schema = param["schema"]
             allowed |= _schema_params(schema() if isinstance(schema, type) else schema)
-        json_body |= param.get("in") == "json"
+        if param.get("in") == "json":
+            json_body, body_required = True, param.get("required", False)
     if "pagination" in apidoc:
         allowed |= PAGINATION_PARAMS
-    return frozenset(allowed), json_body
+    return frozenset(allowed), json_body, body_required
+
+
+def _has_body() -> bool:
+    # A chunked upload has no Content-Length, and a body all the same.
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    return bool(request.content_length) or chunked
 
 
 def check_request():
@@ -45,13 +53,20 @@ def check_request():
     documented = _documented(view_func, method)
     if documented is None:
         return
-    allowed, json_body = documented
-    if json_body and request.content_length:
+    allowed, json_body, body_required = documented
+    if json_body and _has_body():
         if not request.is_json:
             abort(
                 415,
                 message="Send the body as JSON with Content-Type: application/json.",
             )
+    elif body_required and not _has_body():
+        # Read as {}, a missing body made a PATCH that changed nothing succeed.
+        abort(
+            422,
+            errors={"json": {"_schema": ["A JSON body is required."]}},
+            message="A JSON body is required.",
+        )
     with_nul = sorted(k for k, v in request.args.items(multi=True) if unstorable(v))
     if with_nul:
         abort(

@@ -84,10 +84,13 @@ def _save(actor: Actor, data: dict) -> Actor:
     apply(actor, data, FIELDS)
     actor.name = actor.name.strip()
     actor.search_name = fold(actor.name)
+    aliases = _unique_aliases(data.get("aliases", []))
+    replaced = {"aliases": aliases} if "aliases" in data else {}
+    if before is not None and history.unchanged(before, actor, **replaced):
+        return actor
     actor.touch()
     actor.save()
     if "aliases" in data:
-        aliases = _unique_aliases(data["aliases"])
         ActorAlias.delete().where(ActorAlias.actor == actor).execute()
         if aliases:
             ActorAlias.insert_many(

@@ -100,6 +100,8 @@ def _save(article: Article, data: dict) -> Article:
     )
     raise_if(errors)
     _check_url_free(article.url, article.id)
+    if before is not None and history.unchanged(before, article):
+        return article
     article.touch()
     article.save()
     search.index_article(article)

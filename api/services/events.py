@@ -88,6 +88,21 @@ def _validate(event: Event, actors: list[dict], sources: list[dict]):
     raise_if(errors)
 
 
+def _links(data: dict) -> dict:
+    """The links ``data`` replaces, as ``history.snapshot`` shows them."""
+    links = {}
+    if "actors" in data:
+        links["actors"] = [
+            {"actor_id": a["actor_id"], "role": a["role"]} for a in data["actors"]
+        ]
+    if "sources" in data:
+        links["sources"] = [
+            {"article_id": s["article_id"], "quote": s.get("quote")}
+            for s in data["sources"]
+        ]
+    return links
+
+
 def _save(event: Event, data: dict) -> Event:
     action = "create" if event.id is None else "update"
     before = None if event.id is None else history.snapshot(event)
@@ -109,6 +124,8 @@ def _save(event: Event, data: dict) -> Event:
     actors = data.get("actors", [])
     sources = data.get("sources", [])
     _validate(event, actors, sources)
+    if before is not None and history.unchanged(before, event, **_links(data)):
+        return event
     event.touch()
     event.save()
     if "actors" in data:

@@ -14,6 +14,7 @@ once in its revision, was a quarter of an import's time and half its size.
 """
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 import peewee as pw
 
@@ -67,6 +68,26 @@ def snapshot(record) -> dict:
 
 def _comparable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def unchanged(before: dict, record, **links) -> bool:
+    """Whether ``record``, changed in memory, is still what ``before`` was.
+
+    ``links`` are the lists an update replaces (an event's ``actors``, an
+    actor's ``aliases``), as ``snapshot`` gives them. An update that changes
+    nothing writes nothing: no revision in the change feed, the same ETag.
+    """
+    after = snapshot(record) | links
+    return all(
+        _stored(before.get(name)) == _stored(value) for name, value in after.items()
+    )
+
+
+def _stored(value):
+    # A datetime as the models store it: naive UTC, as read back.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def _changes(before: dict | None, after: dict | None) -> dict:

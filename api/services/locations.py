@@ -115,6 +115,8 @@ def update_location(location_id: int, data: dict, precondition=None) -> Location
         before = history.snapshot(location)
         apply(location, data, FIELDS)
         _validate(location, {})
+        if history.unchanged(before, location):
+            return location
         location.touch()
         location.save()
         hierarchy.move(location, old_parent_id)

@@ -133,3 +133,58 @@ def test_the_feed_is_open_to_readers_without_a_key(anonymous, changed):
     response = anonymous.get("/changes/")
     assert response.status_code == 200
     assert len(response.get_json()) == len(changed)
+
+
+def test_an_update_that_changes_nothing_leaves_no_trace(
+    client, make_location, make_actor, make_article, make_event
+):
+    # Each used to bump updated_at, change the ETag and add an "update" to
+    # the feed that changed only updated_at: noise for every mirror.
+    syria = make_location(
+        name="Syria", kind="country", country="SYR", latitude=None, longitude=None
+    )
+    actor = make_actor(aliases=["Erdogan"])
+    article = make_article(published_at="2020-03-09T12:42:00+02:00")
+    event = make_event(
+        date_precision="month",
+        location_id=syria["id"],
+        actors=[{"actor_id": actor["id"], "role": "initiator"}],
+        sources=[{"article_id": article["id"], "quote": "33 killed"}],
+    )
+    same = {
+        f"/locations/{syria['id']}": {"name": "Syria", "country": "syr"},
+        f"/actors/{actor['id']}": {"name": actor["name"], "aliases": ["Erdogan"]},
+        f"/articles/{article['id']}": {"published_at": "2020-03-09T10:42:00Z"},
+        f"/events/{event['id']}": {
+            "date_precision": "month",
+            "actors": event["actors"],
+            "sources": [{"article_id": article["id"], "quote": "33 killed"}],
+        },
+    }
+    feed = client.get("/changes/").get_json()
+    for url, change in same.items():
+        before = client.get(url)
+        response = client.patch(url, json=change)
+        assert response.status_code == 200, (url, response.get_json())
+        assert response.get_json() == before.get_json(), url
+        assert response.headers["ETag"] == before.headers["ETag"], url
+    assert client.get("/changes/").get_json() == feed
+
+    # A change among the same values is one revision, as before.
+    response = client.patch(f"/events/{event['id']}", json={"fatalities": 33})
+    assert response.status_code == 200
+    assert [c["action"] for c in client.get("/changes/").get_json()] == [
+        c["action"] for c in feed
+    ] + ["update"]
+
+
+def test_a_patch_without_a_body_is_refused(client, make_event):
+    event = make_event()
+    response = client.patch(f"/events/{event['id']}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["json"] == {
+        "_schema": ["A JSON body is required."]
+    }
+    assert client.get(f"/events/{event['id']}/history").get_json()[-1]["action"] == (
+        "create"
+    )
