@@ -1,5 +1,7 @@
 """Query-string pieces every list shares: sorting, sparse fields, embedding, cursors."""
 
+import re
+
 import marshmallow as ma
 
 
@@ -74,14 +76,18 @@ class Near(_Numbers):
 
 def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
     """``sort=-date_start,id``: fields by priority, ``-`` for descending."""
-    allowed = set(fields)
+    # Published as the parameter's pattern, so that clients and fuzzers know
+    # exactly what is accepted (spaces around a name included).
+    name = "(" + "|".join(re.escape(f) for f in fields) + ")"
+    term = f" *-?{name} *"
+    pattern = f"^{term}(,{term})*$"
 
     def check(value: str):
-        names = [part.strip() for part in value.split(",")]
-        bad = [n for n in names if n.lstrip("-") not in allowed]
-        if bad or not all(names):
+        if re.fullmatch(pattern[1:-1], value) is None:
+            names = [part.strip(" ") for part in value.split(",")]
+            bad = [n for n in names if n.removeprefix("-") not in fields]
             raise ma.ValidationError(
-                f"Unknown sort field {', '.join(bad) or '(empty)'}; "
+                f"Unknown sort field {', '.join(map(repr, bad)) or '(empty)'}; "
                 f"use {', '.join(fields)}, each with - for descending."
             )
 
@@ -94,6 +100,7 @@ def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
             + ", ".join(fields)
             + f". Default: {default}.",
             "example": default,
+            "pattern": pattern,
         },
     )
 
@@ -104,7 +111,7 @@ def fields_field(names: tuple[str, ...]) -> ma.fields.List:
         metadata={
             "description": "Sparse fieldset: return only these fields (id always "
             "comes too). Repeat the parameter for several.",
-            "example": ["date_start", "event_code"],
+            "example": list(names[:2]),
         },
     )
 
