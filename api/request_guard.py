@@ -16,7 +16,7 @@ def _schema_params(schema) -> set[str]:
 
 
 @cache
-def _documented(view_func, method: str) -> tuple[frozenset[str], bool] | None:
+def _documented(view_func, method: str) -> tuple[frozenset[str], bool, bool] | None:
     """The view's query parameters, whether it takes a JSON body, and whether
     that body is required.
 
