@@ -9,7 +9,9 @@ the other down, on two cores. Alone, each half's CPU seconds show what a
 change to it saved. The reading process's output is kept in
 ``bench/out/<format>-<rows>.chunks``; the writer writes it into a freshly
 migrated schema, in one transaction, as ``imports.run_import`` does. The same
-warning as bench.ingest's: the database given is emptied.
+warning as bench.ingest's: the database given is emptied. ``--phases``
+also prints the writer's seconds inside each bulk statement, by table
+(``bench/timings.py``).
 """
 
 import argparse
@@ -39,11 +41,14 @@ def read(fmt: str, path: Path) -> tuple[Path, float, float]:
     return chunks, wall, cpu_seconds(resource.RUSAGE_CHILDREN) - before
 
 
-def _write(chunks: Path, url: str, queue) -> None:
+def _write(chunks: Path, url: str, queue, phases: bool) -> None:
     from api.db import db
     from api.services import ingest
     from api.services.collector import collecting_less_often
     from api.services.import_reading import receive
+    from bench.timings import time_calls
+
+    spent = time_calls() if phases else {}
 
     database = fresh_database(url)
     created = 0
@@ -56,14 +61,16 @@ def _write(chunks: Path, url: str, queue) -> None:
                 chunk = [ingest.Prepared._make(record) for record in message[0]]
                 created += ingest.write(chunk, resolver).created
         wall = time.perf_counter() - started
-        queue.put((created, wall, cpu_seconds(resource.RUSAGE_SELF) - before))
+        cpu = cpu_seconds(resource.RUSAGE_SELF) - before
+        queue.put((created, wall, cpu, dict(spent)))
 
 
-def write(chunks: Path, url: str) -> tuple[int, float, float]:
-    """Events written from ``chunks``; the writer's wall and CPU seconds."""
+def write(chunks: Path, url: str, phases: bool = False):
+    """Events written from ``chunks``; the writer's wall and CPU seconds, and
+    with ``phases`` the seconds inside each bulk statement (bench.timings)."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=_write, args=(chunks, url, queue))
+    child = context.Process(target=_write, args=(chunks, url, queue, phases))
     child.start()
     result = queue.get()
     child.join()
@@ -75,13 +82,25 @@ def main():
     parser.add_argument("--database-url", default=f"sqlite:///{OUT}/halves.db")
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--formats", default="acled,ucdp-ged,gdelt")
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="also print the writer's seconds in each bulk statement",
+    )
     args = parser.parse_args()
     database = args.database_url.split(":", 1)[0]
     before = anchor.workload_ms()
-    lines = []
+    lines, breakdowns = [], []
     for fmt in args.formats.split(","):
         chunks, read_wall, read_cpu = read(fmt, generate(fmt, args.rows))
-        created, write_wall, write_cpu = write(chunks, args.database_url)
+        created, write_wall, write_cpu, spent = write(
+            chunks, args.database_url, args.phases
+        )
+        breakdowns += [
+            f"{fmt:<10} {seconds:>7.2f}  {label}"
+            for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1])
+            if seconds >= 0.05
+        ]
         lines.append(
             f"{fmt:<10} {database:<10} {created:>8} {read_wall:>7.2f} "
             f"{read_cpu:>7.2f} {write_wall:>7.2f} {write_cpu:>7.2f} "
@@ -92,6 +111,9 @@ def main():
         f"{'write s':>7} {'cpu s':>7} {'writes/s':>9}"
     )
     print("\n".join(lines))
+    if breakdowns:
+        print(f"\n{'format':<10} {'write s':>7}  in")
+        print("\n".join(breakdowns))
     print(anchor.describe(before, anchor.workload_ms()))
 
 
