@@ -169,6 +169,29 @@ class Api(flask_smorest.Api):
             lazy=True,
         )
 
+        self.spec.components.header(
+            "LINK",
+            {
+                "description": "RFC 8288 links to other pages of the list: "
+                "`first`, `last`, `prev` and `next` by page number; in a cursor "
+                "scan, `next` alone, absent at the end.",
+                "schema": {
+                    "type": "string",
+                    "example": '</events/?page=2>; rel="next"',
+                },
+            },
+            lazy=True,
+        )
+        self.spec.components.header(
+            "NEXT_CURSOR",
+            {
+                "description": "In a cursor scan, the cursor of the next page "
+                "(absent at the end): send it as `cursor`.",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+
     def _register_etag_headers(self):
         # flask-smorest marks If-Match required; here it is optional by default.
         self.spec.components.parameter(

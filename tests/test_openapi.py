@@ -132,3 +132,16 @@ def test_patch_bodies_document_no_defaults():
     for name, schema in patches.items():
         for field, definition in schema["properties"].items():
             assert "default" not in definition, (name, field)
+
+
+def test_lists_document_the_headers_that_lead_to_their_next_page(generated):
+    spec = yaml.safe_load(generated)
+    lists = 0
+    for path, operations in spec["paths"].items():
+        get = operations.get("get", {})
+        names = _parameter_names(spec, get.get("parameters", []))
+        if "page" in names or "after" in names:
+            lists += 1
+            headers = get["responses"]["200"]["headers"]
+            assert {"Link", "X-Next-Cursor"} <= set(headers), path
+    assert lists >= 9

@@ -67,6 +67,11 @@ class Blueprint(flask_smorest.Blueprint):
         headers.update(pagination_headers(page_params))
         return result, headers
 
+    def _document_pagination_metadata(self, spec, resp_doc):
+        super()._document_pagination_metadata(spec, resp_doc)
+        # What api.pagination.pagination_headers sends beside X-Pagination.
+        resp_doc["headers"].update({"Link": "LINK", "X-Next-Cursor": "NEXT_CURSOR"})
+
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
         for method, doc in self._docs[endpoint].items():

@@ -33,7 +33,12 @@ class Changes(MethodView):
                 "description": "Pass as `after` for what comes next (the same "
                 "cursor when there is nothing new yet).",
                 "schema": {"type": "string"},
-            }
+            },
+            "Link": {
+                "description": 'RFC 8288: `rel="next"`, this request with '
+                "`after` set to X-Next-Cursor.",
+                "schema": {"type": "string"},
+            },
         },
     )
     def get(self, args):
