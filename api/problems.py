@@ -101,6 +101,28 @@ def _nullable_enum(self, field, ret, **_kwargs):
     return {}
 
 
+# What flask-limiter sends with a 429 (and the X-RateLimit-* on every
+# limited answer), so that a client can wait as long as it is told.
+RATE_LIMIT_HEADERS = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "example": 30},
+    },
+    "X-RateLimit-Limit": {
+        "description": "Requests allowed in the current window.",
+        "schema": {"type": "integer", "example": 120},
+    },
+    "X-RateLimit-Remaining": {
+        "description": "Requests left in the current window.",
+        "schema": {"type": "integer", "example": 0},
+    },
+    "X-RateLimit-Reset": {
+        "description": "When the window resets, in seconds since the epoch.",
+        "schema": {"type": "integer", "example": 1583755200},
+    },
+}
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api, answering errors as application/problem+json."""
 
@@ -137,6 +159,8 @@ class Api(flask_smorest.Api):
             if status >= 400:
                 content = {"schema": self.ERROR_SCHEMA, "example": _example(status)}
                 response["content"] = {PROBLEM_MIMETYPE: content}
+            if status == HTTPStatus.TOO_MANY_REQUESTS:
+                response["headers"] = RATE_LIMIT_HEADERS
             self.spec.components.response(status.name, response, lazy=True)
         default = {
             "schema": self.ERROR_SCHEMA,

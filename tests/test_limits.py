@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from api import create_app, migrate
+from api.problems import RATE_LIMIT_HEADERS
 from tests.conftest import issue_key
 
 REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -101,6 +102,9 @@ def test_the_fourth_request_in_a_minute_is_429(limited_app, storage):
     assert 0 < int(response.headers["Retry-After"]) <= 60
     assert response.headers["X-RateLimit-Limit"] == "3"
     assert response.headers["X-RateLimit-Remaining"] == "0"
+    # Every header the document promises with a 429 comes, as an integer.
+    for name in RATE_LIMIT_HEADERS:
+        assert int(response.headers[name]) >= 0, name
 
     redis_client = storage[1]
     if redis_client is not None:
