@@ -478,3 +478,30 @@ def test_sort_is_accepted_exactly_as_its_published_pattern_says(client, path):
         documented = pattern.search(value) is not None
         status = client.get(path, query_string={"sort": value}).status_code
         assert status == (200 if documented else 422), (path, repr(value))
+
+
+@pytest.mark.parametrize("name", ["bbox", "near"])
+def test_points_are_accepted_exactly_as_their_published_pattern_says(client, name):
+    spec = client.get("/openapi.json").get_json()
+    (param,) = [
+        p
+        for p in spec["paths"]["/events/"]["get"]["parameters"]
+        if p.get("name") == name
+    ]
+    pattern = re.compile(param["schema"]["pattern"])
+    good = {"bbox": "36,35.5,37.5,36.5", "near": "35.93,36.63,50"}[name]
+    for value in (
+        good,
+        f"-{good}",
+        f" {good}",
+        f"+{good}",
+        good.replace("36", "3.6e1", 1),
+        good.replace("36", "nan", 1),
+        good + ",1",
+        good.rsplit(",", 1)[0],
+        "",
+        "1.,2,3,4",
+    ):
+        documented = pattern.search(value) is not None
+        status = client.get("/events/", query_string={name: value}).status_code
+        assert status == (200 if documented else 422), (name, repr(value))
