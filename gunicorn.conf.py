@@ -15,6 +15,10 @@ timeout = 60
 max_requests = 10000
 max_requests_jitter = 1000
 accesslog = None  # the app writes one JSON line per request itself
+# gunicorn's largest request line (its default is 4094): long filter lists,
+# many location ids say, still reach the app. A longer line gets gunicorn's
+# own 414, in HTML, before the app sees it.
+limit_request_line = 8190
 
 # Workers are separate processes; Prometheus metrics are pooled through files.
 # Set before anything imports prometheus_client, which reads it at import time.

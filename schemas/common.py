@@ -151,7 +151,9 @@ def make_partial(schema_class: type[ma.Schema], name: str) -> type[ma.Schema]:
     """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("partial", True)
+        # The top-level fields only: partial=True reaches into nested records
+        # too, and a PATCH's source without its article_id got through (a 500).
+        kwargs.setdefault("partial", tuple(schema_class._declared_fields))
         schema_class.__init__(self, *args, **kwargs)
 
     fields = {}

@@ -181,6 +181,18 @@ def test_patch_moving_date_start_rederives_date_end(client, make_event):
     assert response.get_json()["date_end"] == "2020-03-04"
 
 
+def test_a_patch_checks_the_links_it_sends_whole(client, make_event):
+    # Partial for the event's own fields, not for its links: a source without
+    # its article_id was a 500.
+    event = make_event()
+    url = f"/events/{event['id']}"
+    response = client.patch(url, json={"sources": [{"quote": "holding"}]})
+    assert error_at(response, "sources", "0", "article_id")
+    response = client.patch(url, json={"actors": [{"role": "initiator"}]})
+    assert error_at(response, "actors", "0", "actor_id")
+    assert client.get(url).get_json() == event
+
+
 def test_invalid_events_write_nothing(client, make_actor, make_article):
     actor, article = make_actor(), make_article()
     link = {"actor_id": actor["id"], "role": "initiator"}
