@@ -101,25 +101,24 @@ def _nullable_enum(self, field, ret, **_kwargs):
     return {}
 
 
+def _integer_header(description: str, example: int) -> dict:
+    return {
+        "description": description,
+        "schema": {"type": "integer", "example": example},
+    }
+
+
 # What flask-limiter sends with a 429 (and the X-RateLimit-* on every
 # limited answer), so that a client can wait as long as it is told.
 RATE_LIMIT_HEADERS = {
-    "Retry-After": {
-        "description": "Seconds to wait before trying again.",
-        "schema": {"type": "integer", "example": 30},
-    },
-    "X-RateLimit-Limit": {
-        "description": "Requests allowed in the current window.",
-        "schema": {"type": "integer", "example": 120},
-    },
-    "X-RateLimit-Remaining": {
-        "description": "Requests left in the current window.",
-        "schema": {"type": "integer", "example": 0},
-    },
-    "X-RateLimit-Reset": {
-        "description": "When the window resets, in seconds since the epoch.",
-        "schema": {"type": "integer", "example": 1583755200},
-    },
+    "Retry-After": _integer_header("Seconds to wait before trying again.", 30),
+    "X-RateLimit-Limit": _integer_header(
+        "Requests allowed in the current window.", 120
+    ),
+    "X-RateLimit-Remaining": _integer_header("Requests left in the current window.", 0),
+    "X-RateLimit-Reset": _integer_header(
+        "When the window resets, in seconds since the epoch.", 1583755200
+    ),
 }
 
 
