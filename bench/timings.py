@@ -6,6 +6,7 @@ database's own work, which happens inside those calls. A call made inside
 another counts in both (``record_many`` holds its ``insert_many revision``).
 """
 
+import importlib
 import time
 from collections import Counter
 
@@ -25,8 +26,6 @@ WRITER_CALLS = (
 
 def time_calls(calls=WRITER_CALLS) -> Counter:
     """Wrap ``calls`` in place; the returned Counter fills as they run."""
-    import importlib
-
     spent: Counter = Counter()
     for module_name, name, by_first in calls:
         module = importlib.import_module(module_name)

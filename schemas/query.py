@@ -82,10 +82,10 @@ def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
     # exactly what is accepted (spaces around a name included).
     name = "(" + "|".join(re.escape(f) for f in fields) + ")"
     term = f" *-?{name} *"
-    pattern = f"^{term}(,{term})*$"
+    form = f"{term}(,{term})*"
 
     def check(value: str):
-        if re.fullmatch(pattern[1:-1], value) is None:
+        if re.fullmatch(form, value) is None:
             names = [part.strip(" ") for part in value.split(",")]
             bad = [n for n in names if n.removeprefix("-") not in fields]
             raise ma.ValidationError(
@@ -102,7 +102,7 @@ def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
             + ", ".join(fields)
             + f". Default: {default}.",
             "example": default,
-            "pattern": pattern,
+            "pattern": f"^{form}$",
         },
     )
 

@@ -67,6 +67,9 @@ def snapshot(record) -> dict:
 
 
 def _comparable(value):
+    # A datetime as the models store it (naive UTC) before it is compared.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
@@ -77,17 +80,7 @@ def unchanged(before: dict, record, **links) -> bool:
     actor's ``aliases``), as ``snapshot`` gives them. An update that changes
     nothing writes nothing: no revision in the change feed, the same ETag.
     """
-    after = snapshot(record) | links
-    return all(
-        _stored(before.get(name)) == _stored(value) for name, value in after.items()
-    )
-
-
-def _stored(value):
-    # A datetime as the models store it: naive UTC, as read back.
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value
+    return not _changes(before, snapshot(record) | links)
 
 
 def _changes(before: dict | None, after: dict | None) -> dict:
