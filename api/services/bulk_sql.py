@@ -12,6 +12,13 @@ import orjson
 from api.db import db
 
 
+def driver_errors():
+    """Driver errors raised as peewee's (IntegrityError, OperationalError...),
+    which the app answers as Problems: a raw cursor raises the driver's own,
+    and a foreign key broken by a concurrent delete was a 500."""
+    return pw.__exception_wrapper__
+
+
 def _value(value):
     # The storage forms the models use: naive UTC timestamps, JSON as text.
     if isinstance(value, datetime) and value.tzinfo is not None:
@@ -48,7 +55,8 @@ def insert_many(
             _copy(table, columns, rows)
         else:
             columns, rows = _without_empty_columns(columns, rows)
-            db.cursor().executemany(_statement(table, columns, False), rows)
+            with driver_errors():
+                db.cursor().executemany(_statement(table, columns, False), rows)
 
 
 def _without_empty_columns(columns: tuple[str, ...], rows: list[tuple]):
@@ -77,14 +85,14 @@ def reserve_ids(table: str, count: int) -> list[int]:
     if count == 0:
         return []
     if isinstance(db.obj, pw.PostgresqlDatabase):
-        cursor = db.cursor()
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-            "FROM generate_series(1, %s)",
-            (table, count),
-            prepare=False,
-        )
-        return [i for (i,) in cursor.fetchall()]
+        return [
+            i
+            for (i,) in select(
+                "SELECT nextval(pg_get_serial_sequence(?, 'id')) "
+                "FROM generate_series(1, ?)",
+                (table, count),
+            )
+        ]
     if not db.in_transaction():
         raise RuntimeError("Ids are reserved only inside a write transaction.")
     # AUTOINCREMENT never hands out an id again, even one whose row is gone:
@@ -105,7 +113,10 @@ def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     # COPY streams the rows in one statement: executemany costs PostgreSQL a
     # bind and an execution per row (40 us an event link; COPY a tenth).
     names = ", ".join(f'"{c}"' for c in columns)
-    with db.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+    with (
+        driver_errors(),
+        db.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -122,7 +133,8 @@ def storable(value):
 def execute_many(sql: str, rows: list[tuple]) -> None:
     """Run a statement written with ``?`` placeholders once per row."""
     if rows:
-        db.cursor().executemany(sql.replace("?", db.param), rows)
+        with driver_errors():
+            db.cursor().executemany(sql.replace("?", db.param), rows)
 
 
 def select(sql: str, params=()) -> list[tuple]:
@@ -135,7 +147,8 @@ def select(sql: str, params=()) -> list[tuple]:
     # generic plan made from those, which scans what an index should find
     # (a 40x slower re-import at 50k rows), so each lookup is planned afresh.
     cursor = db.cursor()
-    cursor.execute(sql, params, prepare=False)
+    with driver_errors():
+        cursor.execute(sql, params, prepare=False)
     return list(cursor.fetchall())
 
 

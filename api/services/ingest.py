@@ -20,7 +20,7 @@ from api.models import (
     EventActor,
     EventSource,
 )
-from api.services import bulk_sql, history, search
+from api.services import bulk_references, bulk_sql, history, search
 from api.services import ingest_identity as identity
 from api.services.ingest_records import (
     EVENT_COLUMNS,
@@ -143,28 +143,9 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     ids: dict[int, int] = {
         index: i for (index, _), i in zip(fresh, reserved, strict=True)
     }
-    bulk_sql.insert_many(
-        "event",
-        ("id", *EVENT_COLUMNS),
-        [(i, *values) for (_, values), i in zip(fresh, reserved, strict=True)],
-        plain=True,
-    )
-    tally.created = len(fresh)
-    columns = Event._meta.columns
-    for index, event_id, values in changed:
-        row = dict(zip(EVENT_COLUMNS, values, strict=True))
-        del row["created_at"], row["created_by"]
-        row["source_attributes"] = orjson.loads(row["source_attributes"] or "null")
-        Event.update({columns[c]: v for c, v in row.items()}).where(
-            Event.id == event_id
-        ).execute()
-        ids[index] = event_id
-    tally.updated = len(changed)
-    bulk_sql.execute_many("UPDATE event SET source_hash = ? WHERE id = ?", restamps)
-    if changed:
-        touched = [event_id for _, event_id, _ in changed]
-        EventActor.delete().where(EventActor.event.in_(touched)).execute()
-        EventSource.delete().where(EventSource.event.in_(touched)).execute()
+    ids.update((index, event_id) for index, event_id, _ in changed)
+    # Links resolved first: an actor or article they create is checked as
+    # any other insert, before the checks may be turned off below.
     actor_rows, source_rows, texts, revisions = [], [], {}, []
     for index, event_id in sorted(ids.items()):
         prepared = records[index]
@@ -175,16 +156,49 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
         texts[event_id] = (prepared.summary, quotes)
         if event_id not in before:
             revisions.append(("event", event_id, "create", None, None))
-    bulk_sql.insert_many(
-        "event_actor", ("event_id", "actor_id", "role", "position"), actor_rows, True
-    )
-    bulk_sql.insert_many(
-        "event_source",
-        ("event_id", "article_id", "quote", "position"),
-        source_rows,
-        True,
-    )
-    search.index_texts(texts, replacing=[event_id for _, event_id, _ in changed])
+    if resolver.checks_in_bulk is None:
+        resolver.checks_in_bulk = bulk_references.may_check_in_bulk()
+    with bulk_references.checked_in_bulk(resolver.checks_in_bulk) as references:
+        bulk_sql.insert_many(
+            "event",
+            ("id", *EVENT_COLUMNS),
+            [(i, *values) for (_, values), i in zip(fresh, reserved, strict=True)],
+            plain=True,
+        )
+        columns = Event._meta.columns
+        for _, event_id, values in changed:
+            row = dict(zip(EVENT_COLUMNS, values, strict=True))
+            del row["created_at"], row["created_by"]
+            row["source_attributes"] = orjson.loads(row["source_attributes"] or "null")
+            Event.update({columns[c]: v for c, v in row.items()}).where(
+                Event.id == event_id
+            ).execute()
+        bulk_sql.execute_many("UPDATE event SET source_hash = ? WHERE id = ?", restamps)
+        if changed:
+            touched = [event_id for _, event_id, _ in changed]
+            EventActor.delete().where(EventActor.event.in_(touched)).execute()
+            EventSource.delete().where(EventSource.event.in_(touched)).execute()
+        bulk_sql.insert_many(
+            "event_actor",
+            ("event_id", "actor_id", "role", "position"),
+            actor_rows,
+            True,
+        )
+        bulk_sql.insert_many(
+            "event_source",
+            ("event_id", "article_id", "quote", "position"),
+            source_rows,
+            True,
+        )
+        search.index_texts(texts, replacing=[event_id for _, event_id, _ in changed])
+        # The events the links and texts name are this chunk's own, inserted
+        # or updated above: they exist, and are locked until the commit.
+        references.add("location", (v[_LOCATION] for _, v in fresh))
+        references.add("location", (v[_LOCATION] for _, _, v in changed))
+        references.add("actor", (row[1] for row in actor_rows))
+        references.add("article", (row[1] for row in source_rows))
+    tally.created = len(fresh)
+    tally.updated = len(changed)
     revisions += [
         ("event", r.id, "update", before[r.id], history.snapshot(r))
         for r in history.load(Event, [event_id for _, event_id, _ in changed])
@@ -201,6 +215,8 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     tally.ids = [ids.get(i, unchanged.get(i)) for i in range(len(records))]
     return tally
 
+
+_LOCATION = EVENT_COLUMNS.index("location_id")
 
 # What an import grows; their statistics steer its lookups on PostgreSQL.
 GROWING_TABLES = (

@@ -36,6 +36,9 @@ class Resolver:
         self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
         self.written = 0
         self.analyzed_at = 0
+        # Whether foreign keys are checked a chunk at a time (bulk_references):
+        # asked of the database once, by the first write.
+        self.checks_in_bulk: bool | None = None
         self.resolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
         self.unresolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
         self.finders = {

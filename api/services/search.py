@@ -78,13 +78,13 @@ def index_texts(
     if _on_postgres():
         # One statement over two arrays: executemany costs PostgreSQL a bind
         # and an execution per event, which doubled the time the parsing takes.
-        bulk_sql.db.cursor().execute(
-            "INSERT INTO event_text (event_id, document) "
-            f"SELECT i, to_tsvector('{PG_CONFIG}', t) "
-            "FROM unnest(%s::integer[], %s::text[]) AS u(i, t) "
-            "ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document",
-            (list(texts), [f"{s or ''}\n{q}" for s, q in texts.values()]),
-        )
+        # New events cannot conflict, and ON CONFLICT costs every row a
+        # speculative insertion (2.5 of 17 s for 200k rows).
+        old = set(texts) if replacing is None else set(replacing) & set(texts)
+        new = [i for i in texts if i not in old]
+        for ids, upsert in ((new, False), (sorted(old), True)):
+            if ids:
+                _index_on_postgres(texts, ids, upsert)
     else:
         ids = list(texts) if replacing is None else replacing
         for start in range(0, len(ids), 500):
@@ -98,6 +98,21 @@ def index_texts(
             ("rowid", "summary", "quotes"),
             [(i, s or "", q) for i, (s, q) in texts.items()],
             plain=True,
+        )
+
+
+def _index_on_postgres(texts: dict, ids, upsert: bool) -> None:
+    ids = list(ids)
+    sql = (
+        "INSERT INTO event_text (event_id, document) "
+        f"SELECT i, to_tsvector('{PG_CONFIG}', t) "
+        "FROM unnest(%s::integer[], %s::text[]) AS u(i, t)"
+    )
+    if upsert:
+        sql += " ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document"
+    with bulk_sql.driver_errors():
+        bulk_sql.db.cursor().execute(
+            sql, (ids, [f"{texts[i][0] or ''}\n{texts[i][1]}" for i in ids])
         )
 
 

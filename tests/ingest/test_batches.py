@@ -359,3 +359,29 @@ def test_inline_actors_match_by_name_or_alias_in_their_country(client, make_acto
     assert found[1]["initiator"] == gunmen["id"]
     assert found[0]["target"] not in (army["id"], gunmen["id"])
     assert found[1]["target"] not in (army["id"], gunmen["id"], found[0]["target"])
+
+
+def test_batch_events_are_searchable_and_an_update_replaces_their_text(client):
+    def found(words):
+        response = client.get("/events/", query_string={"q": words})
+        assert response.status_code == 200, response.get_json()
+        return [event["source_id"] for event in response.get_json()]
+
+    first = _post(
+        client, [_strike("SY-1"), _strike("SY-2", summary="Saraqib shelled.")]
+    )
+    assert first.status_code == 200, first.get_json()
+    assert found("Maarat") == ["SY-1"]
+    # The quote is searched as well as the summary.
+    assert sorted(found("killed")) == ["SY-1", "SY-2"]
+
+    changed = _strike("SY-1", summary="Convoy hit near Ariha.", sources=[])
+    second = _post(
+        client, [changed, _strike("SY-3", summary="Ariha market struck.", sources=[])]
+    )
+
+    assert second.status_code == 200, second.get_json()
+    assert (second.get_json()["created"], second.get_json()["updated"]) == (1, 1)
+    assert found("Maarat") == []
+    assert sorted(found("Ariha")) == ["SY-1", "SY-3"]
+    assert found("killed") == ["SY-2"]
