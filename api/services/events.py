@@ -1,8 +1,5 @@
 """Events and their links to actors and articles: queries and writes."""
 
-import calendar
-from datetime import date, timedelta
-
 from api.db import db
 from api.models import Actor, Article, Event, EventActor, EventSource, Location
 from api.services import event_codes, event_queries, history, search
@@ -15,6 +12,7 @@ from api.services.common import (
     raise_if,
 )
 from api.services.errors import InvalidData
+from api.services.precision import derive_date_end
 
 FIELDS = (
     "event_code",
@@ -26,17 +24,6 @@ FIELDS = (
     "geo_precision",
     "fatalities",
 )
-
-
-def derive_date_end(start: date, precision: str) -> date:
-    """The last day a date known to ``precision`` from ``start`` can mean."""
-    if precision == "week":
-        return start + timedelta(days=6)
-    if precision == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    if precision == "year":
-        return start.replace(month=12, day=31)
-    return start
 
 
 def get_event(event_id: int, include=(), lock=False) -> Event:

@@ -1,7 +1,7 @@
 """Reading dataset files: rows mapped, checked and prepared, a chunk at a time.
 
 A file is read row by row; each good row becomes a prepared record (see
-``ingest.prepare``) and each bad one an entry in the report, with its line
+``ingest_records.prepare``) and each bad one an entry in the report, with its line
 and field. Large files are read by a second process while this one writes:
 reading and mapping a row costs about as much as writing it.
 """
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from api.services import importers, ingest
+from api.services import importers, ingest_records
 from api.services.collector import collecting_less_often
-from api.services.ingest import Prepared
+from api.services.ingest_records import Prepared
 
 CHUNK_SIZE = 1000
 # Files from this size on are read by a second process (see chunks_read_elsewhere).
@@ -74,7 +74,7 @@ def _flatten(errors: dict, prefix: str = ""):
 def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
     mapper = importers.FORMATS[format_name]
     chunk: list[Prepared] = []
-    seen = ingest.Seen()
+    seen = ingest_records.Seen()
     try:
         for row in importers.rows(format_name, path):
             report.rows += 1
@@ -86,12 +86,12 @@ def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
             except importers.RowError as error:
                 report.reject(row.line, error.field, error.message)
                 continue
-            problems = ingest.record_errors(record)
+            problems = ingest_records.record_errors(record)
             if problems:
                 for name, message in _flatten(problems):
                     report.reject(row.line, name, message)
                 continue
-            chunk.append(ingest.prepare(record, seen))
+            chunk.append(ingest_records.prepare(record, seen))
             if len(chunk) >= CHUNK_SIZE:
                 yield chunk
                 chunk = []

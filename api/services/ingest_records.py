@@ -13,7 +13,7 @@ from typing import NamedTuple
 import orjson
 
 from api.services import event_codes
-from api.services.events import derive_date_end
+from api.services.precision import derive_date_end
 
 EVENT_FIELDS = (
     "event_code",

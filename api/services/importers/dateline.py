@@ -38,7 +38,7 @@ from api.services.importers.base import (
     read_csv,
     text,
 )
-from api.services.ingest import EVENT_FIELDS
+from api.services.ingest_records import EVENT_FIELDS
 from api.writers import split_cell
 from reference.vocabulary import (
     ACTOR_KINDS,
