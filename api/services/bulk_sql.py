@@ -153,8 +153,17 @@ def select(sql: str, params=()) -> list[tuple]:
 
 
 def select_in(sql: str, params: tuple, values: list, size: int = 500) -> list[tuple]:
-    """Rows of ``sql``, whose ``{marks}`` takes ``values`` ``size`` at a time
-    (after ``params``): one statement per part, not one per value."""
+    """Rows of ``sql``, whose ``IN ({marks})`` takes ``values`` ``size`` at a
+    time (after ``params``): one statement per part, not one per value.
+
+    PostgreSQL takes them all as one array instead (``= ANY``): a statement
+    planned once, where an IN list of 500 is planned value by value, and an
+    import asked for its events' identities twice a chunk (2 s of 200k rows).
+    """
+    if isinstance(db.obj, pw.PostgresqlDatabase) and " IN ({marks})" in sql:
+        return select(
+            sql.replace(" IN ({marks})", " = ANY(?)"), (*params, list(values))
+        )
     rows = []
     for start in range(0, len(values), size):
         part = values[start : start + size]
