@@ -59,7 +59,7 @@ class References:
             if not ids:
                 continue
             wanted = sorted(ids)
-            # In id order, as every bulk write locks them: no two wait on each other.
+            # In id order: two bulk writes take their locks in the same order.
             found = {
                 i
                 for (i,) in bulk_sql.select(
