@@ -60,6 +60,9 @@ class Tally:
         self.ids.extend(other.ids)
 
 
+_LOCATION = EVENT_COLUMNS.index("location_id")
+
+
 def _links(prepared: Prepared, event_id: int, resolver: Resolver):
     actors, seen = [], set()
     for position, (actor_id, key, spec, role) in enumerate(prepared.actors):
@@ -216,8 +219,6 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     tally.ids = [ids.get(i, unchanged.get(i)) for i in range(len(records))]
     return tally
 
-
-_LOCATION = EVENT_COLUMNS.index("location_id")
 
 # What an import grows; their statistics steer its lookups on PostgreSQL.
 GROWING_TABLES = (
