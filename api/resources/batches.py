@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 import marshmallow as ma
 
-from api.resources.blueprint import BAD_REQUEST, Blueprint
+from api.resources.blueprint import BAD_REQUEST, REFERENCE_GONE, Blueprint
 from api.services import event_batches
 from schemas.batches import (
     MAX_BATCH,
@@ -69,6 +69,7 @@ class EventBatch(MethodView):
     @blp.arguments(BatchSchema, example=EXAMPLE)
     @blp.response(200, BatchResultSchema)
     @blp.alt_response(400, **BAD_REQUEST)
+    @blp.alt_response(409, **REFERENCE_GONE)
     def post(self, batch):
         """Write many events at once (created, updated or unchanged by identity)"""
         records, errors = [], {}

@@ -167,6 +167,12 @@ REFERENCED = problem(
     "Actor 4 takes part in 3 event(s). Remove it from them first, or delete "
     "with force=true to drop those links.",
 )
+REFERENCE_GONE = problem(
+    409,
+    "A record the write names was deleted while it ran; nothing was written.",
+    "The change conflicts with existing records: a unique value already "
+    "taken, or a reference to a record that is gone.",
+)
 URL_TAKEN = problem(
     409,
     "Another article already has this URL.",
