@@ -75,7 +75,9 @@ class ImportJobSchema(RecordSchema):
     status = ma.fields.String(
         validate=ma.validate.OneOf(STATUSES),
         metadata={
-            "description": "queued, running, succeeded or failed.",
+            "description": "queued, running, succeeded or failed. A job whose "
+            "server process stopped before it ended is failed, with an error on "
+            "field `_job`: send the file again.",
             "example": "succeeded",
         },
     )

@@ -7,12 +7,15 @@ are committed chunk by chunk and the bad ones reported.
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
+
+import peewee as pw
 
 from api.db import db
 from api.models import ImportJob
 from api.models.base import current_author, utcnow
-from api.services import ingest
+from api.services import ingest, job_locks
 from api.services.collector import collecting_less_often
 from api.services.common import get_or_404
 from api.services.import_reading import (
@@ -86,16 +89,78 @@ def create_job(format_name: str, filename: str, on_error: str) -> ImportJob:
 
 
 def get_job(job_id: int) -> ImportJob:
-    return get_or_404(ImportJob, job_id, "Import")
+    return settled(get_or_404(ImportJob, job_id, "Import"))
 
 
 def list_jobs() -> list[ImportJob]:
-    return list(ImportJob.select().order_by(ImportJob.id.desc()).limit(100))
+    jobs = ImportJob.select().order_by(ImportJob.id.desc()).limit(100)
+    return [settled(job) for job in jobs]
+
+
+# A job waits in "queued" only between its upload and its thread's start.
+QUEUED_AT_MOST = timedelta(minutes=1)
+
+
+def settled(job: ImportJob) -> ImportJob:
+    """The job as it stands: failed, if the process that ran it is gone.
+
+    Its import's transaction went with the process: an all-or-nothing
+    import wrote nothing, one that skips bad rows kept the chunks it had
+    committed. Either way the file can simply be sent again.
+    """
+    if job.status not in ("queued", "running"):
+        return job
+    if job.status == "queued" and job.created_at > utcnow() - QUEUED_AT_MOST:
+        return job
+    if job_locks.is_held(job.id):
+        return job
+    kept = (
+        "the chunks it had committed are kept"
+        if job.on_error == "skip"
+        else "nothing was written"
+    )
+    message = (
+        f"The server process running this import stopped before it ended; {kept}. "
+        "Import the file again: what is already there is left as it is."
+    )
+    report = {
+        "errors": [{"line": None, "field": "_job", "message": message}],
+        "committed": job.on_error == "skip",
+    }
+    changes = {
+        ImportJob.status: "failed",
+        ImportJob.finished_at: utcnow(),
+        ImportJob.report: report,
+        # Not touched(): the job's author is not the one who looked at it.
+        ImportJob.updated_at: utcnow(),
+    }
+    try:
+        # Only if it still has the state judged: it may have ended just now.
+        written = (
+            ImportJob.update(changes)
+            .where((ImportJob.id == job.id) & (ImportJob.status == job.status))
+            .execute()
+        )
+    except pw.OperationalError:
+        # SQLite busy with another import: the answer need not wait for it,
+        # the next look at the job records it.
+        written = 1
+    if not written:
+        return get_or_404(ImportJob, job.id, "Import")
+    job_locks.forget(job.id)
+    for column, value in changes.items():
+        setattr(job, column.name, value)
+    return job
 
 
 def run_job(job_id: int, path: Path, remove: bool = True) -> ImportJob:
     """Run a queued job to its end, recording the outcome on the job."""
-    job = get_job(job_id)
+    with job_locks.holding(job_id):
+        return _run_held_job(job_id, path, remove)
+
+
+def _run_held_job(job_id: int, path: Path, remove: bool) -> ImportJob:
+    job = get_or_404(ImportJob, job_id, "Import")
     job.status, job.started_at = "running", utcnow()
     job.save()
     try:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class Client:
         data = None
         if body is not None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
+            sent.setdefault("Content-Type", "application/json")
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=self.timeout
         )
@@ -70,6 +71,23 @@ class Client:
 
     def post(self, path, body, **kwargs) -> Response:
         return self.request("POST", path, body, **kwargs)
+
+    def upload(self, path, fields: dict, filename: str, content: bytes) -> Response:
+        """POST a multipart form: ``fields`` and one file, as ``file``."""
+        boundary = f"dateline-{uuid.uuid4().hex}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+            f"\r\n\r\n{value}\r\n".encode()
+            for name, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self.request("POST", path, b"".join(parts), headers)
 
     def patch(self, path, body, **kwargs) -> Response:
         return self.request("PATCH", path, body, **kwargs)

@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import REQUIRE_PG, _pg_unreachable_reason
+from tests.ingest.conftest import render, sample_rows
 from tests.integrity.helpers import replay
 from tests.integrity.live_db import (
     WriteProbe,
@@ -302,6 +303,58 @@ def test_a_killed_worker_leaves_the_whole_batch_or_none(live, lone_worker):
     assert (answered["created"], answered["unchanged"]) == (
         (0, 1000) if written_before else (1000, 0)
     )
+
+
+# Rows enough for an import to take seconds: it is caught running.
+IMPORT_ROWS = 20_000
+
+
+def _job_while(http, location: str, statuses: tuple, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = ok(http.get(location))
+        if job["status"] not in statuses:
+            return job
+        assert time.monotonic() < deadline, f"still {job['status']}: {job}"
+        time.sleep(0.02)
+
+
+def test_an_import_whose_worker_is_killed_says_so_and_can_be_sent_again(
+    live, lone_worker
+):
+    rows = sample_rows("acled")
+    tag = f"KILL{os.getpid()}x"
+    content = render(
+        "acled",
+        [
+            {**rows[n % len(rows)], "event_id_cnty": f"{tag}{n}"}
+            for n in range(IMPORT_ROWS)
+        ],
+    ).encode()
+    http = lone_worker.client(timeout=60)
+    sent = http.upload("/imports/", {"format": "acled"}, "acled_big.csv", content)
+    assert sent.status == 202, sent
+    location = f"/imports/{sent.body['id']}"
+    assert _job_while(http, location, ("queued",), 10)["status"] == "running"
+
+    worker = lone_worker.kill_worker()
+    lone_worker.wait_ready(replacing=worker)
+
+    # PostgreSQL lets the lock go once it sees the connection closed.
+    job = _job_while(http, location, ("running",), 10)
+    _report(live, "worker killed during an import", status=job["status"])
+    assert job["status"] == "failed", job
+    [error] = job["report"]["errors"]
+    assert error["field"] == "_job"
+    assert "nothing was written" in error["message"]
+    again = http.upload("/imports/", {"format": "acled"}, "acled_big.csv", content)
+    assert again.status == 202, again
+    done = _job_while(http, f"/imports/{again.body['id']}", ("queued", "running"), 300)
+    assert (done["status"], done["created"], done["unchanged"]) == (
+        "succeeded",
+        IMPORT_ROWS,
+        0,
+    ), done
 
 
 def test_a_long_filter_list_reaches_the_app(server):
