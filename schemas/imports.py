@@ -16,7 +16,9 @@ class ImportFormSchema(InputSchema):
         validate=ma.validate.OneOf(FORMATS),
         metadata={
             "description": "acled (ACLED export CSV), ucdp-ged (UCDP GED CSV), "
-            "gdelt (GDELT 2.0 events export, tab-separated, no header) or "
+            "gdelt (GDELT 2.0 events export, tab-separated, no header; GDELT "
+            "1.0 daily and historical event files too, told by their 58 or 57 "
+            "columns and kept as source gdelt1) or "
             "dateline (Dateline's own event CSV, `GET /events/?format=csv`).",
             "example": "acled",
         },

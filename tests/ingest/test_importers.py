@@ -7,6 +7,7 @@ import pytest
 from api.models import Event
 from api.services import import_reading
 from tests.ingest.conftest import (
+    GDELT_COLUMNS,
     ID_COLUMNS,
     counts,
     events_by_source_id,
@@ -337,6 +338,75 @@ def test_gdelt_row_without_actors_or_geography(app, client, export_file):
     assert event["actors"] == []
     assert event["location"] is None
     assert event["date_start"] == "2007-07-04"
+
+
+GDELT_V1_COLUMNS = [c for c in GDELT_COLUMNS if not c.endswith("_ADM2Code")]
+
+
+def _gdelt_v1_file(tmp_path, rows, columns):
+    path = tmp_path / "20130401.export.CSV"
+    lines = ["\t".join(row[name] for name in columns) + "\n" for row in rows]
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("historical", [False, True], ids=["daily", "before-2013"])
+def test_gdelt_1_files(app, client, tmp_path, historical):
+    rows = sample_rows("gdelt")
+    # The daily files end with the source URL; the historical ones have none.
+    columns = GDELT_V1_COLUMNS[:-1] if historical else GDELT_V1_COLUMNS
+    assert len(columns) == (57 if historical else 58)
+
+    report = run_import(app, "gdelt", _gdelt_v1_file(tmp_path, rows, columns))
+
+    assert report.committed is True
+    assert report.rejected == 0, report.errors
+    assert report.created == len(rows)
+    events = events_by_source_id(app, "gdelt1")
+    assert sorted(events) == sorted(row["GLOBALEVENTID"] for row in rows)
+    assert events_by_source_id(app, "gdelt") == {}
+    by_id = {row["GLOBALEVENTID"]: row for row in rows}
+    for source_id, event in events.items():
+        assert event.event_code == by_id[source_id]["EventCode"]
+        assert event.source_attributes == {c: by_id[source_id][c] for c in columns}
+    beijing = _event(client, events["669666399"].id)
+    assert _chain(beijing) == [
+        ("Beijing", "city", "CHN"),
+        ("Beijing", "admin1", "CHN"),
+        ("China", "country", "CHN"),
+    ]
+    cairo = _event(client, events["669666359"].id)
+    assert {link["role"] for link in cairo["actors"]} == {"initiator", "target"}
+    urls = {row["SOURCEURL"] for row in rows}
+    assert counts(app)["articles"] == (0 if historical else len(urls))
+
+
+def test_gdelt_1_and_2_events_of_one_id_stay_apart(app, export_file, tmp_path):
+    rows = sample_rows("gdelt")
+    run_import(app, "gdelt", export_file("gdelt"))
+
+    report = run_import(app, "gdelt", _gdelt_v1_file(tmp_path, rows, GDELT_V1_COLUMNS))
+
+    assert (report.created, report.updated) == (len(rows), 0)
+    assert sorted(events_by_source_id(app, "gdelt")) == sorted(
+        events_by_source_id(app, "gdelt1")
+    )
+
+
+def test_a_gdelt_file_keeps_the_layout_of_its_first_row(app, tmp_path):
+    rows = sample_rows("gdelt")
+    path = _gdelt_v1_file(tmp_path, rows[:2], GDELT_V1_COLUMNS)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\t".join(rows[2][name] for name in GDELT_COLUMNS) + "\n")
+    before = counts(app)
+
+    report = run_import(app, "gdelt", path)
+
+    assert report.committed is False
+    assert report.errors == [
+        {"line": 3, "field": "_row", "message": "Expected 58 columns, found 61."}
+    ]
+    assert counts(app) == before
 
 
 FORMATS = ["acled", "ucdp-ged", "gdelt"]

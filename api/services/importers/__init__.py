@@ -15,7 +15,7 @@ FORMATS: dict[str, Callable[[Row], dict]] = {
 
 def rows(format_name: str, path) -> Iterator[Row]:
     if format_name == "gdelt":
-        return read_csv(path, delimiter="\t", fieldnames=gdelt.COLUMNS)
+        return read_csv(path, delimiter="\t", layouts=gdelt.LAYOUTS)
     if format_name == "dateline":
         return dateline.rows(path)
     return read_csv(path)

@@ -95,15 +95,19 @@ def _row_error(names: list[str], cells: list[str]) -> RowError | None:
     return None
 
 
-def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
+def read_csv(path, delimiter=",", layouts=None) -> Iterator[Row]:
     """Rows one by one, with the line each starts on; memory stays flat.
+
+    The first row names the columns, unless ``layouts`` does: a file with no
+    header row, whose first row's length picks its column names ({length:
+    names}, the first entry for a length it does not list).
 
     A plain reader, not csv.DictReader, whose rows cost a Python call each:
     7% of the time the reading process spent on a GDELT file.
     """
     with open_text(path) as handle:
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
-        names = fieldnames
+        names = None
         while True:
             start = reader.line_num + 1
             try:
@@ -116,9 +120,11 @@ def read_csv(path, delimiter=",", fieldnames=None) -> Iterator[Row]:
                 # A truncated gzip or zip, mostly; a plain file's read error too.
                 message = f"The file cannot be read to its end: {error}."
                 raise RowError("_file", message, start) from error
-            if names is None:
+            if names is None and layouts is None:
                 names = cells
             elif cells:  # a blank line is no row
+                if names is None:
+                    names = layouts.get(len(cells)) or next(iter(layouts.values()))
                 # A row of the wrong length carries its error and is not mapped.
                 cells_by_name = dict(zip(names, cells, strict=False))
                 yield Row(start, cells_by_name, _row_error(names, cells))

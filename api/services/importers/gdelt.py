@@ -1,7 +1,11 @@
-"""GDELT 2.0 events export (tab-separated, no header, 61 columns) -> Dateline events.
+"""GDELT events exports (tab-separated, no header) -> Dateline events.
 
-GDELT codes events in CAMEO already. Places use the action geography (FIPS
-10-4 country codes mapped to ISO alpha-3), the source URL becomes an article.
+GDELT 2.0's export has 61 columns. GDELT 1.0's daily files, from 1979 on,
+have the same but the three geographies' ADM2 codes: 58 columns, or 57 in
+the historical files before April 2013, which have no source URL. A file's
+first row tells which. GDELT codes events in CAMEO already. Places use the
+action geography (FIPS 10-4 country codes mapped to ISO alpha-3), the
+source URL becomes an article.
 """
 
 from datetime import UTC, date, datetime
@@ -10,6 +14,9 @@ from api.services.importers.base import Row, RowError, built_once, decimal, text
 from reference.countries import fips_to_alpha3, to_alpha3
 
 SOURCE = "gdelt"
+# GDELT 1.0 is its own dataset, coded by its own run: its event ids are kept
+# apart from 2.0's, so that one never updates an event of the other.
+SOURCE_V1 = "gdelt1"
 COLUMNS = (
     "GLOBALEVENTID SQLDATE MonthYear Year FractionDate Actor1Code Actor1Name "
     "Actor1CountryCode Actor1KnownGroupCode Actor1EthnicCode Actor1Religion1Code "
@@ -25,6 +32,9 @@ COLUMNS = (
     "ActionGeo_FullName ActionGeo_CountryCode ActionGeo_ADM1Code ActionGeo_ADM2Code "
     "ActionGeo_Lat ActionGeo_Long ActionGeo_FeatureID DATEADDED SOURCEURL"
 ).split()
+COLUMNS_V1 = [name for name in COLUMNS if not name.endswith("_ADM2Code")]
+# By a file's row length; the first is assumed for a length none has.
+LAYOUTS = {61: COLUMNS, 58: COLUMNS_V1, 57: COLUMNS_V1[:-1]}
 # CAMEO actor type codes -> our actor kinds.
 KINDS = {
     "GOV": "government",
@@ -173,7 +183,7 @@ def record(row: Row) -> dict:
     names = [link["actor"]["name"] for link in links]
     code = text(cells, "EventCode", required=True)
     return {
-        "source": SOURCE,
+        "source": SOURCE if "ActionGeo_ADM2Code" in cells else SOURCE_V1,
         "source_id": text(cells, "GLOBALEVENTID", required=True),
         "event_code": code,
         "summary": " / ".join([*names, f"CAMEO {code}"]),
