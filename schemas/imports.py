@@ -85,10 +85,31 @@ class ImportJobSchema(RecordSchema):
     )
     started_at = ma.fields.AwareDateTime(allow_none=True)
     finished_at = ma.fields.AwareDateTime(allow_none=True)
-    rows = ma.fields.Integer(metadata={"example": 600})
-    created = ma.fields.Integer(metadata={"example": 598})
-    updated = ma.fields.Integer(metadata={"example": 0})
-    unchanged = ma.fields.Integer(metadata={"example": 0})
-    rejected = ma.fields.Integer(metadata={"example": 2})
+    rows = ma.fields.Integer(
+        metadata={
+            "description": "Rows read: so far while the job runs (counted every "
+            "half second or so), all of them once it has ended.",
+            "example": 600,
+        }
+    )
+    created = ma.fields.Integer(
+        metadata={
+            "description": "Events created. While an all-or-nothing import runs, "
+            "those it will create if it ends well; 0 if it fails.",
+            "example": 598,
+        }
+    )
+    updated = ma.fields.Integer(
+        metadata={"description": "Events updated, counted as created is.", "example": 0}
+    )
+    unchanged = ma.fields.Integer(
+        metadata={
+            "description": "Rows whose event was already as they say.",
+            "example": 0,
+        }
+    )
+    rejected = ma.fields.Integer(
+        metadata={"description": "Bad rows (see the report).", "example": 2}
+    )
     report = ma.fields.Nested(ImportReportSchema, allow_none=True)
     created_by = ma.fields.String(allow_none=True, metadata={"example": "newsroom"})

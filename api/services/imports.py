@@ -15,7 +15,7 @@ import peewee as pw
 from api.db import db
 from api.models import ImportJob
 from api.models.base import current_author, utcnow
-from api.services import ingest, job_locks
+from api.services import import_runs, ingest
 from api.services.collector import collecting_less_often
 from api.services.common import get_or_404
 from api.services.import_reading import (
@@ -38,13 +38,17 @@ def run_import(
     source_file: str | None = None,
     progress: Callable[[int], None] | None = None,
     parallel: bool | None = None,
+    report: Report | None = None,
 ) -> Report:
     """Import ``path``; the report says what was written and which rows were not.
 
+    ``progress`` is called with each chunk's row count once it is written
+    (or, past a bad row, read), when ``report`` (filled in as the import
+    goes) has counted it.
     ``parallel`` reads the file in a second process (by default, when the
     file is large and there is a second core).
     """
-    report = Report(format_name)
+    report = report or Report(format_name)
     source_file = source_file or Path(path).name
     if read_elsewhere(path, parallel):
         prepared = chunks_read_elsewhere(format_name, path, report)
@@ -56,6 +60,8 @@ def run_import(
         report.created += tally.created
         report.updated += tally.updated
         report.unchanged += tally.unchanged
+
+    def checked(chunk):
         if progress:
             progress(len(chunk))
 
@@ -64,14 +70,17 @@ def run_import(
         for chunk in prepared:
             with db.atomic():
                 write(chunk, resolver)
+            checked(chunk)
         report.committed = True
         return report
     try:
         with db.atomic():
             resolver = ingest.Resolver(source_file)
             for chunk in prepared:
+                # Past a bad row the rest is only read, for its errors.
                 if not report.rejected:
                     write(chunk, resolver)
+                checked(chunk)
             if report.rejected:
                 raise _Abort
     except _Abort:
@@ -112,7 +121,9 @@ def settled(job: ImportJob) -> ImportJob:
         return job
     if job.status == "queued" and job.created_at > utcnow() - QUEUED_AT_MOST:
         return job
-    if job_locks.is_held(job.id):
+    if import_runs.is_running(job.id):
+        for name, value in (import_runs.progress(job.id) or {}).items():
+            setattr(job, name, value)
         return job
     kept = (
         "the chunks it had committed are kept"
@@ -134,6 +145,11 @@ def settled(job: ImportJob) -> ImportJob:
         # Not touched(): the job's author is not the one who looked at it.
         ImportJob.updated_at: utcnow(),
     }
+    # The rows it had read stay; what it wrote went with its transaction.
+    counts = import_runs.progress(job.id) or {}
+    if job.on_error != "skip":
+        counts.update(created=0, updated=0, unchanged=0)
+    changes.update({getattr(ImportJob, name): n for name, n in counts.items()})
     try:
         # Only if it still has the state judged: it may have ended just now.
         written = (
@@ -147,7 +163,7 @@ def settled(job: ImportJob) -> ImportJob:
         written = 1
     if not written:
         return get_or_404(ImportJob, job.id, "Import")
-    job_locks.forget(job.id)
+    import_runs.forget(job.id)
     for column, value in changes.items():
         setattr(job, column.name, value)
     return job
@@ -155,16 +171,24 @@ def settled(job: ImportJob) -> ImportJob:
 
 def run_job(job_id: int, path: Path, remove: bool = True) -> ImportJob:
     """Run a queued job to its end, recording the outcome on the job."""
-    with job_locks.holding(job_id):
-        return _run_held_job(job_id, path, remove)
+    with import_runs.running(job_id) as run:
+        return _run_held_job(job_id, path, remove, run)
 
 
-def _run_held_job(job_id: int, path: Path, remove: bool) -> ImportJob:
+def _run_held_job(job_id: int, path: Path, remove: bool, run) -> ImportJob:
     job = get_or_404(ImportJob, job_id, "Import")
     job.status, job.started_at = "running", utcnow()
     job.save()
+    report = Report(job.format)
     try:
-        report = run_import(job.format, path, job.on_error, source_file=job.filename)
+        run_import(
+            job.format,
+            path,
+            job.on_error,
+            source_file=job.filename,
+            progress=lambda _rows: run.publish(vars(report)),
+            report=report,
+        )
         job.status = "succeeded" if report.committed else "failed"
         job.report = report.as_dict()
         for name in ("rows", "created", "updated", "unchanged", "rejected"):

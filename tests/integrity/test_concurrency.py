@@ -336,17 +336,30 @@ def test_an_import_whose_worker_is_killed_says_so_and_can_be_sent_again(
     assert sent.status == 202, sent
     location = f"/imports/{sent.body['id']}"
     assert _job_while(http, location, ("queued",), 10)["status"] == "running"
+    # Its progress shows while it runs, counted outside its transaction.
+    deadline = time.monotonic() + 30
+    while (job := ok(http.get(location)))["rows"] == 0:
+        assert job["status"] == "running", job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.02)
+    assert job["status"] == "running", job
+    assert 0 < job["rows"] < IMPORT_ROWS
 
     worker = lone_worker.kill_worker()
     lone_worker.wait_ready(replacing=worker)
 
     # PostgreSQL lets the lock go once it sees the connection closed.
     job = _job_while(http, location, ("running",), 10)
-    _report(live, "worker killed during an import", status=job["status"])
+    _report(
+        live, "worker killed during an import", status=job["status"], rows=job["rows"]
+    )
     assert job["status"] == "failed", job
     [error] = job["report"]["errors"]
     assert error["field"] == "_job"
     assert "nothing was written" in error["message"]
+    # What it had read, and nothing written.
+    assert job["rows"] > 0
+    assert (job["created"], job["updated"], job["unchanged"]) == (0, 0, 0)
     again = http.upload("/imports/", {"format": "acled"}, "acled_big.csv", content)
     assert again.status == 202, again
     done = _job_while(http, f"/imports/{again.body['id']}", ("queued", "running"), 300)

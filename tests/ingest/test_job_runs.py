@@ -1,4 +1,5 @@
-"""Import jobs whose server process stopped are reported failed, not "running" for ever.
+"""Running import jobs: their progress shows, and one whose server process
+stopped is reported failed, not "running" for ever.
 
 A worker killed or recycled mid-import takes the import's thread and its
 transaction with it; the job must then say what happened and what to do.
@@ -12,7 +13,7 @@ import pytest
 
 from api.models import ImportJob
 from api.models.base import utcnow
-from api.services import job_locks
+from api.services import import_runs
 from tests.ingest.conftest import get_json
 
 
@@ -56,14 +57,16 @@ def test_a_running_job_nobody_runs_is_failed(app, client, on_error, kept, commit
     assert get_json(client, f"/imports/{job_id}") == job
 
 
-def test_a_job_whose_lock_is_held_stays_running_until_it_is_let_go(app, client):
+def test_a_running_job_shows_its_progress_until_its_runner_lets_go(app, client):
     job_id = _job(app, "running")
     held, release = threading.Event(), threading.Event()
+    counts = {"rows": 3000, "created": 2990, "updated": 4, "unchanged": 5}
 
     def runner():
         # Another connection of this process, as an import thread has.
         with app.extensions["dateline_db"].connection_context():
-            with job_locks.holding(job_id):
+            with import_runs.running(job_id) as run:
+                run.publish({**counts, "rejected": 1}, force=True)
                 held.set()
                 release.wait(10)
 
@@ -71,7 +74,10 @@ def test_a_job_whose_lock_is_held_stays_running_until_it_is_let_go(app, client):
     thread.start()
     try:
         assert held.wait(10)
-        assert get_json(client, f"/imports/{job_id}")["status"] == "running"
+        job = get_json(client, f"/imports/{job_id}")
+        assert job["status"] == "running"
+        assert {name: job[name] for name in counts} == counts
+        assert job["rejected"] == 1
         assert get_json(client, "/imports/")[0]["status"] == "running"
     finally:
         release.set()
