@@ -7,7 +7,7 @@ from schemas.common import InputSchema, RecordSchema
 
 FORMATS = ("acled", "ucdp-ged", "gdelt", "dateline")
 ON_ERROR = ("abort", "skip")
-STATUSES = ("queued", "running", "succeeded", "failed")
+STATUSES = ("queued", "running", "cancelling", "succeeded", "failed", "cancelled")
 
 
 class ImportFormSchema(InputSchema):
@@ -77,9 +77,11 @@ class ImportJobSchema(RecordSchema):
     status = ma.fields.String(
         validate=ma.validate.OneOf(STATUSES),
         metadata={
-            "description": "queued, running, succeeded or failed. A job whose "
-            "server process stopped before it ended is failed, with an error on "
-            "field `_job`: send the file again.",
+            "description": "queued, running, succeeded or failed; cancelling "
+            "(until the chunk it is on is written) and cancelled once asked to "
+            "stop (`POST /imports/{id}/cancel`). A job whose server process "
+            "stopped before it ended is failed, with an error on field `_job`: "
+            "send the file again.",
             "example": "succeeded",
         },
     )

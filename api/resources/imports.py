@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import current_app, g, request, url_for
 from flask.views import MethodView
 
-from api.resources.blueprint import NOT_FOUND, Blueprint
-from api.services import imports
+from api.resources.blueprint import NOT_FOUND, Blueprint, problem
+from api.services import import_jobs
 from schemas.imports import ImportJobSchema, ImportUploadSchema
 
 blp = Blueprint(
@@ -17,8 +17,14 @@ blp = Blueprint(
     url_prefix="/imports",
     description="Import an export file of a public event dataset, or an event CSV "
     "of Dateline itself. The upload answers 202 with a job; follow its Location "
-    "until the status is succeeded or failed. Re-importing a file changes "
-    "nothing; a newer export updates the rows that changed.",
+    "until the status is succeeded, failed or cancelled. Re-importing a file "
+    "changes nothing; a newer export updates the rows that changed.",
+)
+
+ENDED = problem(
+    409,
+    "The import has ended: there is nothing left to cancel.",
+    "Import 7 has ended (succeeded): it cannot be cancelled.",
 )
 
 
@@ -41,7 +47,7 @@ class Imports(MethodView):
     @blp.response(200, ImportJobSchema(many=True))
     def get(self):
         """List the latest imports, newest first"""
-        return imports.list_jobs()
+        return import_jobs.list_jobs()
 
     @blp.arguments(ImportUploadSchema, location="multipart")
     @blp.response(202, ImportJobSchema)
@@ -50,17 +56,17 @@ class Imports(MethodView):
         upload = form["file"]
         path = _upload_dir() / f"{uuid.uuid4().hex}.upload"
         upload.save(path)
-        job = imports.create_job(
+        job = import_jobs.create_job(
             form["format"], upload.filename or path.name, form["on_error"]
         )
-        imports.start_job(
+        import_jobs.start_job(
             job.id,
             path,
             g.api_key.name if g.get("api_key") else None,
             inline=current_app.config.get("DATELINE_IMPORTS_INLINE", False),
         )
         location = url_for("Imports.ImportById", import_id=job.id)
-        return imports.get_job(job.id), 202, {"Location": location}
+        return import_jobs.get_job(job.id), 202, {"Location": location}
 
 
 @blp.route("/<int:import_id>")
@@ -69,4 +75,21 @@ class ImportById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, import_id):
         """Get an import's status and report"""
-        return imports.get_job(import_id)
+        return import_jobs.get_job(import_id)
+
+
+@blp.route("/<int:import_id>/cancel")
+class ImportCancel(MethodView):
+    @blp.doc(operationId="cancelImport")
+    @blp.response(202, ImportJobSchema)
+    @blp.alt_response(404, **NOT_FOUND)
+    @blp.alt_response(409, **ENDED)
+    def post(self, import_id):
+        """Cancel an import: a queued one at once, a running one at its next chunk
+
+        The job answers "cancelled" if it had not started, else "cancelling"
+        until the chunk it is on has been written (a second or so), then
+        "cancelled". An all-or-nothing import then has written nothing; one
+        with on_error=skip keeps the chunks it had committed.
+        """
+        return import_jobs.cancel_job(import_id)

@@ -55,6 +55,14 @@ def _progress_file(job_id: int) -> Path:
     return _lock_file(job_id).with_suffix(".progress")
 
 
+def _cancel_file(job_id: int) -> Path:
+    return _lock_file(job_id).with_suffix(".cancel")
+
+
+class Cancelled(Exception):
+    """Raised in a running import that was asked to stop."""
+
+
 class Run:
     """A job being run by this process: ``publish`` says how far it is."""
 
@@ -82,6 +90,19 @@ class Run:
             log.warning("Import job %s: its progress cannot be shown", self.job_id)
             self._published_at = float("inf")
 
+    def stop_if_asked(self) -> None:
+        """Raise Cancelled if the job was asked to stop (see ``ask_to_cancel``)."""
+        if is_sqlite():
+            asked = _cancel_file(self.job_id).exists()
+        else:
+            # The import's own transaction sees what others committed since.
+            status = db.execute_sql(
+                "SELECT status FROM import_job WHERE id = %s", (self.job_id,)
+            ).fetchone()
+            asked = status is not None and status[0] == "cancelling"
+        if asked:
+            raise Cancelled
+
     def _update_row(self, counts: dict[str, int]) -> None:
         import psycopg
 
@@ -92,7 +113,8 @@ class Run:
             )
         columns = ", ".join(f"{name} = %s" for name in counts)
         self._connection.execute(
-            f"UPDATE import_job SET {columns} WHERE id = %s AND status = 'running'",
+            f"UPDATE import_job SET {columns} WHERE id = %s"
+            " AND status IN ('running', 'cancelling')",
             (*counts.values(), self.job_id),
         )
 
@@ -172,9 +194,34 @@ def progress(job_id: int) -> dict[str, int] | None:
         return None
 
 
+def ask_to_cancel(job_id: int) -> None:
+    """Ask the process running the job to stop it after the chunk it is on.
+
+    On PostgreSQL the job's row says so ("cancelling"); on SQLite, where the
+    import holds the one write lock, a file beside its lock does.
+    """
+    if not is_sqlite():
+        db.execute_sql(
+            "UPDATE import_job SET status = 'cancelling'"
+            " WHERE id = %s AND status = 'running'",
+            (job_id,),
+        )
+        return
+    path = _cancel_file(job_id)
+    path.touch()
+    if not is_running(job_id):
+        path.unlink(missing_ok=True)  # it ended meanwhile
+
+
+def cancel_asked(job_id: int) -> bool:
+    """Whether a SQLite job was asked to stop (PostgreSQL's row says it itself)."""
+    return is_sqlite() and _cancel_file(job_id).exists()
+
+
 def forget(job_id: int) -> None:
     """Remove what a job that is gone left behind (its files, on SQLite)."""
     if is_sqlite():
         progress = _progress_file(job_id)
-        for path in (_lock_file(job_id), progress, progress.with_suffix(".partial")):
+        partial = progress.with_suffix(".partial")
+        for path in (_lock_file(job_id), progress, partial, _cancel_file(job_id)):
             path.unlink(missing_ok=True)

@@ -6,15 +6,17 @@ transaction with it; the job must then say what happened and what to do.
 The same with a real gunicorn worker killed mid-import: tests/integrity.
 """
 
+import io
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 
 from api.models import ImportJob
 from api.models.base import utcnow
-from api.services import import_runs
-from tests.ingest.conftest import get_json
+from api.services import import_jobs, import_runs
+from tests.ingest.conftest import counts, get_json, render, sample_rows
 
 
 def _job(app, status: str, on_error: str = "abort", age=timedelta(0)) -> int:
@@ -102,3 +104,86 @@ def test_ended_jobs_are_left_as_they_are(app, client):
 
     assert get_json(client, f"/imports/{succeeded}")["status"] == "succeeded"
     assert get_json(client, f"/imports/{failed}")["report"] is None
+
+
+def _upload(client, content: bytes, **form):
+    data = {"format": "acled", "file": (io.BytesIO(content), "acled.csv"), **form}
+    response = client.post("/imports/", data=data, content_type="multipart/form-data")
+    assert response.status_code == 202, response.get_json()
+    return response.headers["Location"]
+
+
+def _big_acled(rows: int) -> bytes:
+    sample = sample_rows("acled")
+    return render(
+        "acled",
+        [{**sample[n % len(sample)], "event_id_cnty": f"BIG{n}"} for n in range(rows)],
+    ).encode()
+
+
+def _until(client, location, done, timeout=60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while not done(job := get_json(client, location)):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.02)
+    return job
+
+
+@pytest.mark.parametrize("on_error", ["abort", "skip"])
+def test_a_running_import_stops_at_its_next_chunk(app, client, on_error):
+    rows = 20_000
+    location = _upload(client, _big_acled(rows), on_error=on_error)
+    _until(client, location, lambda job: job["rows"] > 0 or job["status"] != "queued")
+
+    response = client.post(f"{location}/cancel")
+
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["status"] in ("cancelling", "cancelled")
+    job = _until(client, location, lambda job: job["status"] != "cancelling")
+    assert job["status"] == "cancelled", job
+    assert job["finished_at"] is not None
+    assert 0 < job["rows"] < rows
+    assert job["report"]["errors"] == []
+    written = counts(app)["events"]
+    if on_error == "abort":
+        assert (written, job["created"], job["report"]["committed"]) == (0, 0, False)
+    else:
+        # The chunks committed before it stopped stay, and are counted.
+        assert 0 < written == job["created"] < rows
+        assert job["report"]["committed"] is True
+    # Cancelled is an end: a second request is refused.
+    assert client.post(f"{location}/cancel").status_code == 409
+
+
+def test_a_queued_job_is_cancelled_at_once_and_never_runs(app, client, tmp_path):
+    job_id = _job(app, "queued")
+    path = tmp_path / "acled.csv"
+    path.write_bytes(_big_acled(5))
+
+    response = client.post(f"/imports/{job_id}/cancel")
+
+    assert response.status_code == 202
+    job = response.get_json()
+    assert (job["status"], job["report"]) == (
+        "cancelled",
+        {"errors": [], "committed": False},
+    )
+    # Its thread starting late finds it cancelled and leaves it.
+    with app.extensions["dateline_db"].connection_context():
+        import_jobs.run_job(job_id, path)
+    assert get_json(client, f"/imports/{job_id}")["status"] == "cancelled"
+    assert counts(app)["events"] == 0
+    assert not path.exists()
+
+
+def test_only_a_live_job_can_be_cancelled(app, client, anonymous):
+    ended = _job(app, "succeeded")
+
+    response = client.post(f"/imports/{ended}/cancel")
+
+    assert response.status_code == 409
+    assert response.get_json()["detail"] == (
+        f"Import {ended} has ended (succeeded): it cannot be cancelled."
+    )
+    assert client.post("/imports/999999/cancel").status_code == 404
+    assert anonymous.post(f"/imports/{ended}/cancel").status_code == 401

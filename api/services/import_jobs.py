@@ -1,0 +1,198 @@
+"""Import jobs: a file imported in the background, followed, cancelled.
+
+queued -> running -> succeeded | failed | cancelled; a running job asked to
+stop is "cancelling" until its next chunk. The job runs in a thread of the
+process that took the upload (see ``import_runs`` for how other processes
+see that it still runs, and how far it has got).
+"""
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import peewee as pw
+
+from api.db import db
+from api.models import ImportJob
+from api.models.base import current_author, utcnow
+from api.services import import_runs
+from api.services.common import get_or_404
+from api.services.errors import Conflict
+from api.services.import_reading import Report
+from api.services.imports import run_import
+
+# A job waits in "queued" only between its upload and its thread's start.
+QUEUED_AT_MOST = timedelta(minutes=1)
+LIVE = ("running", "cancelling")
+
+
+def create_job(format_name: str, filename: str, on_error: str) -> ImportJob:
+    job = ImportJob(format=format_name, filename=filename[:300], on_error=on_error)
+    job.touch()
+    job.save()
+    return job
+
+
+def get_job(job_id: int) -> ImportJob:
+    return settled(get_or_404(ImportJob, job_id, "Import"))
+
+
+def list_jobs() -> list[ImportJob]:
+    jobs = ImportJob.select().order_by(ImportJob.id.desc()).limit(100)
+    return [settled(job) for job in jobs]
+
+
+def _end(job: ImportJob, status: str, report: dict, counts: dict) -> ImportJob:
+    """Record that ``job`` ended, if it is still as it was read."""
+    changes = {
+        ImportJob.status: status,
+        ImportJob.finished_at: utcnow(),
+        ImportJob.report: report,
+        # Not touched(): the job's author is not the one who looked at it.
+        ImportJob.updated_at: utcnow(),
+        **{getattr(ImportJob, name): n for name, n in counts.items()},
+    }
+    try:
+        written = (
+            ImportJob.update(changes)
+            .where((ImportJob.id == job.id) & (ImportJob.status == job.status))
+            .execute()
+        )
+    except pw.OperationalError:
+        # SQLite busy with another import: the answer need not wait for it,
+        # the next look at the job records it.
+        written = 1
+    if not written:
+        # It moved on meanwhile (it ended, or it started).
+        return get_or_404(ImportJob, job.id, "Import")
+    for column, value in changes.items():
+        setattr(job, column.name, value)
+    return job
+
+
+def settled(job: ImportJob) -> ImportJob:
+    """The job as it stands: ended, if the process that ran it is gone.
+
+    Its import's transaction went with the process: an all-or-nothing
+    import wrote nothing, one that skips bad rows kept the chunks it had
+    committed. Either way the file can simply be sent again.
+    """
+    if job.status not in ("queued", *LIVE):
+        return job
+    if job.status == "queued" and job.created_at > utcnow() - QUEUED_AT_MOST:
+        return job
+    if import_runs.is_running(job.id):
+        for name, value in (import_runs.progress(job.id) or {}).items():
+            setattr(job, name, value)
+        if import_runs.cancel_asked(job.id):
+            job.status = "cancelling"
+        return job
+    kept = (
+        "the chunks it had committed are kept"
+        if job.on_error == "skip"
+        else "nothing was written"
+    )
+    # The rows it had read stay; what it wrote went with its transaction.
+    counts = import_runs.progress(job.id) or {}
+    if job.on_error != "skip":
+        counts.update(created=0, updated=0, unchanged=0)
+    if job.status == "cancelling" or import_runs.cancel_asked(job.id):
+        status, errors = "cancelled", []
+    else:
+        status = "failed"
+        message = (
+            f"The server process running this import stopped before it ended; "
+            f"{kept}. Import the file again: what is already there is left as it is."
+        )
+        errors = [{"line": None, "field": "_job", "message": message}]
+    report = {"errors": errors, "committed": job.on_error == "skip"}
+    job = _end(job, status, report, counts)
+    if job.status == status:
+        import_runs.forget(job.id)
+    return job
+
+
+def cancel_job(job_id: int) -> ImportJob:
+    """Stop a job: at once if it has not started, at its next chunk if it runs.
+
+    An all-or-nothing import then writes nothing; one that skips bad rows
+    keeps the chunks it has committed.
+    """
+    job = get_job(job_id)
+    if job.status == "queued":
+        job = _end(job, "cancelled", {"errors": [], "committed": False}, {})
+        if job.status == "cancelled":
+            return job
+    if job.status in LIVE:
+        import_runs.ask_to_cancel(job.id)
+        return get_job(job_id)
+    raise Conflict(f"Import {job_id} has ended ({job.status}): it cannot be cancelled.")
+
+
+def run_job(job_id: int, path: Path, remove: bool = True) -> ImportJob:
+    """Run a queued job to its end, recording the outcome on the job."""
+    try:
+        with import_runs.running(job_id) as run:
+            return _run_held_job(job_id, run, path)
+    finally:
+        if remove:
+            Path(path).unlink(missing_ok=True)
+
+
+def _run_held_job(job_id: int, run: import_runs.Run, path: Path) -> ImportJob:
+    started = utcnow()
+    begun = (
+        ImportJob.update(status="running", started_at=started)
+        .where((ImportJob.id == job_id) & (ImportJob.status == "queued"))
+        .execute()
+    )
+    job = get_or_404(ImportJob, job_id, "Import")
+    if not begun:
+        return job  # cancelled before it started
+    report = Report(job.format)
+
+    def progress(_rows):
+        run.publish(vars(report))
+        run.stop_if_asked()
+
+    try:
+        run_import(
+            job.format,
+            path,
+            job.on_error,
+            source_file=job.filename,
+            progress=progress,
+            report=report,
+        )
+        job.status = "succeeded" if report.committed else "failed"
+        job.report = report.as_dict()
+    except import_runs.Cancelled:
+        job.status = "cancelled"
+        job.report = {"errors": report.errors, "committed": job.on_error == "skip"}
+    except Exception as error:  # noqa: BLE001 - the job must end in a state
+        job.status = "failed"
+        job.report = {
+            "errors": [{"line": None, "field": "_file", "message": str(error)}]
+        }
+    if job.status != "succeeded" and job.on_error != "skip":
+        # Rolled back: counted, but not written.
+        report.created = report.updated = report.unchanged = 0
+    for name in import_runs.COUNTS:
+        setattr(job, name, getattr(report, name))
+    job.finished_at = utcnow()
+    job.save()
+    return job
+
+
+def start_job(job_id: int, path: Path, author: str | None, inline: bool = False):
+    """Run the job now (inline) or in a background thread with its own connection."""
+
+    def work():
+        current_author.set(author)
+        with db.connection_context():
+            run_job(job_id, path)
+
+    if inline:
+        run_job(job_id, path)
+    else:
+        threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
