@@ -42,8 +42,14 @@ def list_jobs() -> list[ImportJob]:
     return [settled(job) for job in jobs]
 
 
-def _end(job: ImportJob, status: str, report: dict, counts: dict) -> ImportJob:
-    """Record that ``job`` ended, if it is still as it was read."""
+def _end(
+    job: ImportJob, status: str, report: dict, counts: dict, busy_ok: bool = False
+) -> ImportJob:
+    """Record that ``job`` ended, if it is still as it was read.
+
+    With ``busy_ok``, a SQLite database busy with another import only delays
+    the record: the job is answered as ended, and the next look records it.
+    """
     changes = {
         ImportJob.status: status,
         ImportJob.finished_at: utcnow(),
@@ -59,12 +65,14 @@ def _end(job: ImportJob, status: str, report: dict, counts: dict) -> ImportJob:
             .execute()
         )
     except pw.OperationalError:
-        # SQLite busy with another import: the answer need not wait for it,
-        # the next look at the job records it.
-        written = 1
-    if not written:
+        if not busy_ok:
+            raise
+        written = None
+    if written == 0:
         # It moved on meanwhile (it ended, or it started).
         return get_or_404(ImportJob, job.id, "Import")
+    if written:
+        import_runs.forget(job.id)
     for column, value in changes.items():
         setattr(job, column.name, value)
     return job
@@ -106,10 +114,7 @@ def settled(job: ImportJob) -> ImportJob:
         )
         errors = [{"line": None, "field": "_job", "message": message}]
     report = {"errors": errors, "committed": job.on_error == "skip"}
-    job = _end(job, status, report, counts)
-    if job.status == status:
-        import_runs.forget(job.id)
-    return job
+    return _end(job, status, report, counts, busy_ok=True)
 
 
 def cancel_job(job_id: int) -> ImportJob:
