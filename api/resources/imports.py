@@ -1,7 +1,9 @@
 """HTTP endpoints to import dataset files (ACLED, UCDP GED, GDELT, Dateline) as jobs."""
 
 import tempfile
+import time
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 from flask import current_app, g, request, url_for
@@ -33,12 +35,23 @@ def _allow_large_uploads():
     request.max_content_length = current_app.config["DATELINE_MAX_IMPORT_BYTES"]
 
 
+# A job removes its upload when it ends; one whose process stopped leaves it
+# behind. A day on, none is still needed: a running import holds its file
+# open, and an open file stays readable to it once removed.
+STALE_UPLOAD_SECONDS = 24 * 3600
+
+
 def _upload_dir() -> Path:
     folder = Path(
         current_app.config.get("DATELINE_IMPORT_DIR")
         or Path(tempfile.gettempdir()) / "dateline-imports"
     )
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    for left in folder.glob("*.upload"):
+        with suppress(OSError):  # another worker removed it first
+            if left.stat().st_mtime < cutoff:
+                left.unlink()
     return folder
 
 

@@ -7,6 +7,7 @@ The same with a real gunicorn worker killed mid-import: tests/integrity.
 """
 
 import io
+import os
 import threading
 import time
 from datetime import timedelta
@@ -187,3 +188,21 @@ def test_only_a_live_job_can_be_cancelled(app, client, anonymous):
     )
     assert client.post("/imports/999999/cancel").status_code == 404
     assert anonymous.post(f"/imports/{ended}/cancel").status_code == 401
+
+
+def test_uploads_left_by_stopped_jobs_are_removed_a_day_on(app, client, tmp_path):
+    app.config["DATELINE_IMPORT_DIR"] = str(tmp_path)
+    stale, recent = tmp_path / "stale.upload", tmp_path / "recent.upload"
+    for path in (stale, recent):
+        path.write_bytes(b"event_id_cnty\n")
+    day_and_more = time.time() - 25 * 3600
+    os.utime(stale, (day_and_more, day_and_more))
+    app.config["DATELINE_IMPORTS_INLINE"] = True
+
+    location = _upload(client, _big_acled(5))
+
+    assert get_json(client, location)["status"] == "succeeded"
+    assert not stale.exists()
+    assert recent.exists()
+    # The job's own upload is gone with its end.
+    assert sorted(p.name for p in tmp_path.glob("*.upload")) == ["recent.upload"]
