@@ -3,6 +3,8 @@
 import json
 import sys
 
+import peewee as pw
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -174,9 +176,20 @@ def register_commands(app: Flask):
                 length=total, label=f"Importing {format_name}", file=sys.stderr
             ) as bar,
         ):
-            report = imports.run_import(
-                format_name, path, on_error, progress=bar.update
-            )
+            try:
+                report = imports.run_import(
+                    format_name, path, on_error, progress=bar.update
+                )
+            except pw.DatabaseError as error:
+                # What the importers' checks did not foresee: said, not a traceback.
+                kept = (
+                    "the chunks committed so far stay"
+                    if on_error == "skip"
+                    else ("nothing was written")
+                )
+                raise click.ClickException(
+                    f"The database refused the import ({kept}): {error}"
+                ) from error
         click.echo(
             f"{report.rows} rows: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.rejected} rejected."

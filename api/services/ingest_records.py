@@ -28,9 +28,35 @@ EVENT_FIELDS = (
 )
 
 
+# The longest text each column takes (the models' max_length, as the batch
+# schema checks it): PostgreSQL refuses a longer value, and SQLite would
+# keep what the API refuses.
+IDENTITY_LIMITS = {"source": 32, "source_id": 100}
+LIMITS = {
+    "event": IDENTITY_LIMITS,
+    "place": {"name": 300, "kind": 32, **IDENTITY_LIMITS},
+    "actor": {"name": 300, "kind": 32, **IDENTITY_LIMITS},
+    "article": {
+        "url": 2048,
+        "title": 1000,
+        "outlet": 300,
+        "wire_agency": 300,
+        **IDENTITY_LIMITS,
+    },
+}
+
+
+def _too_long(kind: str, spec: dict) -> dict:
+    return {
+        name: [f"Longer than {limit} characters ({len(value)})."]
+        for name, limit in LIMITS[kind].items()
+        if isinstance(value := spec.get(name), str) and len(value) > limit
+    }
+
+
 def record_errors(record: dict) -> dict:
     """What is wrong with one record, field by field (empty when it is good)."""
-    errors: dict = {}
+    errors: dict = _too_long("event", record)
     code = record.get("event_code")
     if not code or not event_codes.is_known(code):
         errors["event_code"] = [f"Unknown CAMEO event code {code!r}."]
@@ -52,11 +78,23 @@ def record_errors(record: dict) -> dict:
             errors.setdefault("location", {})["latitude"] = [
                 "Coordinates out of range."
             ]
+        # A place's parents are reported as the place: a file's row names them
+        # all in one place's columns.
+        if long := _too_long("place", place):
+            errors.setdefault("location", {}).update(long)
         place = place.get("parent")
     for index, link in enumerate(record.get("actors") or []):
         actor = link.get("actor")
-        if actor is not None and not (actor.get("name") or "").strip():
+        if actor is None:
+            continue
+        if not (actor.get("name") or "").strip():
             errors.setdefault("actors", {})[index] = {"actor": {"name": ["Required."]}}
+        elif long := _too_long("actor", actor):
+            errors.setdefault("actors", {})[index] = {"actor": long}
+    for index, link in enumerate(record.get("sources") or []):
+        article = link.get("article")
+        if article is not None and (long := _too_long("article", article)):
+            errors.setdefault("sources", {})[index] = {"article": long}
     return errors
 
 

@@ -487,6 +487,71 @@ def test_the_same_bad_cells_on_two_rows_are_both_reported(app, export_file):
     }
 
 
+def test_cells_no_database_stores_are_reported_by_line_and_field(app, export_file):
+    rows = sample_rows("acled")
+    rows[0]["notes"] = "Shelling\x00 near Idlib"
+    rows[1]["actor1"] = "A" * 301
+    rows[2]["admin1"] = "M" * 400
+    rows[3]["event_id_cnty"] = "E" * 101
+    rows[4]["assoc_actor_1"] = "Fine; " + "S" * 350
+    before = counts(app)
+
+    report = run_import(app, "acled", export_file("acled", rows, name="unstorable"))
+
+    # Refused on both databases alike: PostgreSQL stores no NUL and no text
+    # past a column's length, and SQLite must not keep what PostgreSQL refuses.
+    assert report.committed is False
+    assert [(e["line"], e["field"], e["message"]) for e in report.errors] == [
+        (2, "notes", "Holds a NUL character."),
+        (3, "actors.0.actor.name", "Longer than 300 characters (301)."),
+        (4, "location.name", "Longer than 300 characters (400)."),
+        (5, "source_id", "Longer than 100 characters (101)."),
+        (6, "actors.2.actor.name", "Longer than 300 characters (350)."),
+    ]
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (b"event_id_cnty\x00", "The header row holds a NUL character."),
+        (b"event_id_cnty\xff", "The header row is not UTF-8 text."),
+    ],
+)
+def test_a_header_no_row_can_be_keyed_by_is_refused(app, export_file, header, message):
+    content = sample_text("acled").encode().replace(b"event_id_cnty", header, 1)
+
+    report = run_import(app, "acled", export_file("acled", content=content))
+
+    assert report.committed is False
+    assert report.errors == [{"line": 1, "field": "_row", "message": message}]
+    assert counts(app)["events"] == 0
+
+
+def test_a_gdelt_title_made_from_a_long_url_is_cut(app, client, export_file):
+    url = "https://news.example.org/" + "-".join(["ceasefire"] * 200)
+    rows = with_changes("gdelt", "669666359", SOURCEURL=url)
+
+    report = run_import(app, "gdelt", export_file("gdelt", rows))
+
+    assert report.rejected == 0, report.errors
+    event = events_by_source_id(app, "gdelt")["669666359"]
+    [source] = get_json(client, f"/events/{event.id}?include=sources")["sources"]
+    assert source["article"]["url"] == url
+    assert len(source["article"]["title"]) == 1000
+
+
+def test_the_length_limits_are_the_columns(app):
+    from api.models import Actor, Article, Event, Location
+    from api.services.ingest_records import LIMITS
+
+    models = {"event": Event, "place": Location, "actor": Actor, "article": Article}
+    for kind, limits in LIMITS.items():
+        for name, limit in limits.items():
+            column = models[kind]._meta.fields[name]
+            assert getattr(column, "max_length", None) in (limit, None), (kind, name)
+
+
 NEWER = [
     ("acled", "MZM2710", {"fatalities": "5"}, 5),
     ("ucdp-ged", "320070", {"best": "75", "high": "141"}, 75),

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from api import create_app
 from tests.conftest import issue_key
 from tests.ingest.conftest import (
     counts,
@@ -315,3 +316,18 @@ def test_cli_imports_a_zipped_file(app, export_file):
 
     assert result.exit_code == 0, result.output
     assert "5 rows: 5 created" in result.output
+
+
+def test_cli_says_what_the_database_refused(tmp_path, export_file):
+    # A database with no tables: what no check of the importers foresees.
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"}
+    )
+    path = export_file("acled")
+
+    result = app.test_cli_runner().invoke(args=["import-events", "acled", str(path)])
+
+    assert result.exit_code == 1
+    assert "The database refused the import (nothing was written)" in result.output
+    assert "no such table" in result.output
+    assert "Traceback" not in result.output

@@ -92,6 +92,21 @@ def _row_error(names: list[str], cells: list[str]) -> RowError | None:
         for name, value in zip(names, cells, strict=True):
             if NOT_UTF8.search(value):
                 return RowError(name, "Not UTF-8 text.")
+    if "\x00" in joined:
+        # PostgreSQL stores no NUL in text, and SQLite would keep what the
+        # API refuses everywhere else.
+        for name, value in zip(names, cells, strict=True):
+            if "\x00" in value:
+                return RowError(name, "Holds a NUL character.")
+    return None
+
+
+def _header_error(names: list[str]) -> str | None:
+    joined = "".join(names)
+    if "\x00" in joined:
+        return "The header row holds a NUL character."
+    if not joined.isascii() and NOT_UTF8.search(joined):
+        return "The header row is not UTF-8 text."
     return None
 
 
@@ -122,6 +137,10 @@ def read_csv(path, delimiter=",", layouts=None) -> Iterator[Row]:
                 raise RowError("_file", message, start) from error
             if names is None and layouts is None:
                 names = cells
+                problem = _header_error(names)
+                if problem:
+                    # Its names would key every row's attributes.
+                    raise RowError("_row", problem, start)
             elif cells:  # a blank line is no row
                 if names is None:
                     names = layouts.get(len(cells)) or next(iter(layouts.values()))

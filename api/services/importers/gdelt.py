@@ -165,7 +165,8 @@ def _article(cells: dict) -> dict | None:
             published = None
     return {
         "url": url[:2048],
-        "title": title.capitalize() or url,
+        # Made from the URL, so cut to what a title takes rather than refused.
+        "title": (title.capitalize() or url)[:1000],
         "published_at": published,
     }
 
