@@ -511,6 +511,21 @@ def test_cells_no_database_stores_are_reported_by_line_and_field(app, export_fil
     assert counts(app) == before
 
 
+@pytest.mark.parametrize("number", ["nan", "inf", "-1e400", "1e400"])
+def test_numbers_a_float_reads_but_no_count_is_are_refused(app, export_file, number):
+    rows = with_changes("ucdp-ged", "320070", best=number)
+    rows += with_changes("acled", "UGA7752", fatalities=number)[2:3]
+
+    ucdp = run_import(app, "ucdp-ged", export_file("ucdp-ged", rows[:-1]))
+    acled = run_import(app, "acled", export_file("acled", rows[-1:]))
+
+    message = f"Not a whole number from 0: {number!r}."
+    assert [(e["field"], e["message"]) for e in ucdp.errors] == [("best", message)]
+    assert [(e["field"], e["message"]) for e in acled.errors] == [
+        ("fatalities", message)
+    ]
+
+
 @pytest.mark.parametrize(
     ("header", "message"),
     [
@@ -539,6 +554,20 @@ def test_a_gdelt_title_made_from_a_long_url_is_cut(app, client, export_file):
     [source] = get_json(client, f"/events/{event.id}?include=sources")["sources"]
     assert source["article"]["url"] == url
     assert len(source["article"]["title"]) == 1000
+
+
+@pytest.mark.parametrize("added", ["2020030912000\u00b2", "2020023012000x", "0"])
+def test_a_gdelt_date_added_that_is_no_time_leaves_the_article_undated(
+    app, client, export_file, added
+):
+    rows = with_changes("gdelt", "669666359", DATEADDED=added)
+
+    report = run_import(app, "gdelt", export_file("gdelt", rows))
+
+    assert report.rejected == 0, report.errors
+    event = events_by_source_id(app, "gdelt")["669666359"]
+    [source] = get_json(client, f"/events/{event.id}?include=sources")["sources"]
+    assert source["article"]["published_at"] is None
 
 
 def test_the_length_limits_are_the_columns(app):

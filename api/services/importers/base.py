@@ -193,7 +193,8 @@ def integer(cells: dict, name: str, required: bool = False) -> int | None:
         number = float(value)
     except ValueError as error:
         raise RowError(name, f"Not a number: {value!r}.") from error
-    if number != int(number) or number < 0 or number >= 2**31:
+    # Compared before int(), which nan and inf (float's "nan", "1e400") break.
+    if not 0 <= number < 2**31 or number != int(number):
         raise RowError(name, f"Not a whole number from 0: {value!r}.")
     return int(number)
 
