@@ -7,6 +7,7 @@ reading and mapping a row costs about as much as writing it.
 """
 
 import csv
+import logging
 import os
 import pickle
 import struct
@@ -20,6 +21,8 @@ from pathlib import Path
 from api.services import importers, ingest_records
 from api.services.collector import collecting_less_often
 from api.services.ingest_records import Prepared
+
+log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1000
 # Files from this size on are read by a second process (see chunks_read_elsewhere).
@@ -81,17 +84,27 @@ def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
             if row.error is not None:
                 report.reject(row.line, row.error.field, row.error.message)
                 continue
+            mark = seen.mark()
             try:
                 record = mapper(row)
+                problems = ingest_records.record_errors(record)
+                if not problems:
+                    prepared = ingest_records.prepare(record, seen)
             except importers.RowError as error:
                 report.reject(row.line, error.field, error.message)
                 continue
-            problems = ingest_records.record_errors(record)
+            except Exception as error:  # noqa: BLE001 - one row, not the file
+                # A row no check foresaw: reported on its line, and logged as
+                # the importer's fault it is.
+                log.exception("Line %s of a %s file", row.line, format_name)
+                seen.back_to(mark)
+                report.reject(row.line, "_row", f"Cannot be mapped: {error!r}.")
+                continue
             if problems:
                 for name, message in _flatten(problems):
                     report.reject(row.line, name, message)
                 continue
-            chunk.append(ingest_records.prepare(record, seen))
+            chunk.append(prepared)
             if len(chunk) >= CHUNK_SIZE:
                 yield chunk
                 chunk = []

@@ -205,6 +205,15 @@ class Seen:
     def next_chunk(self) -> None:
         self.parts.clear()
 
+    def mark(self) -> int:
+        return len(self.handles)
+
+    def back_to(self, mark: int) -> None:
+        """Forget the parts handed since ``mark``: their record was dropped,
+        so nothing downstream ever learns those handles."""
+        self.handles = {k: h for k, h in self.handles.items() if h < mark}
+        self.parts = {i: part for i, part in self.parts.items() if part[1] < mark}
+
 
 def prepare(record: dict, seen: Seen | None = None) -> Prepared:
     """What a valid record will write, computed without the database.

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from api.models import Event
-from api.services import import_reading
+from api.services import import_reading, ingest_records
 from tests.ingest.conftest import (
     GDELT_COLUMNS,
     ID_COLUMNS,
@@ -568,6 +568,44 @@ def test_a_gdelt_date_added_that_is_no_time_leaves_the_article_undated(
     event = events_by_source_id(app, "gdelt")["669666359"]
     [source] = get_json(client, f"/events/{event.id}?include=sources")["sources"]
     assert source["article"]["published_at"] is None
+
+
+def test_a_row_no_check_foresaw_is_reported_alone(app, export_file, monkeypatch):
+    # The first of two rows sharing their actors and place fails once its
+    # parts are prepared: the second must still bring them along.
+    rows = sample_rows("acled")
+    twin = {**rows[0], "event_id_cnty": "TWIN2"}
+    rows = [{**rows[0], "event_id_cnty": "TWIN1"}, twin, *rows[1:]]
+    real_digest = ingest_records._digest
+
+    def digest(record, *args):
+        if record["source_id"] == "TWIN1":
+            raise ValueError("an importer's bug")
+        return real_digest(record, *args)
+
+    monkeypatch.setattr(ingest_records, "_digest", digest)
+
+    report = run_import(
+        app, "acled", export_file("acled", rows, name="bug"), on_error="skip"
+    )
+
+    assert report.errors == [
+        {
+            "line": 2,
+            "field": "_row",
+            "message": 'Cannot be mapped: ValueError("an importer\'s bug").',
+        }
+    ]
+    events = events_by_source_id(app, "acled")
+    assert "TWIN1" not in events and len(events) == len(rows) - 1
+    twin = get_json(app.test_client(), f"/events/{events['TWIN2'].id}?include=actors")
+    assert twin["location_id"] is not None
+    assert {link["actor"]["name"] for link in twin["actors"]} == {
+        rows[0]["actor1"],
+        rows[0]["actor2"],
+        *(a.strip() for a in rows[0]["assoc_actor_1"].split(";") if a.strip()),
+        *(a.strip() for a in rows[0]["assoc_actor_2"].split(";") if a.strip()),
+    } - {""}
 
 
 def test_the_length_limits_are_the_columns(app):
