@@ -16,7 +16,7 @@ import yaml
 from api import migrate
 from api.db import db
 from api.models.base import current_author
-from api.services import imports, keys
+from api.services import import_runs, imports, keys
 from api.services.errors import Conflict, NotFound
 from api.services.importers import FORMATS
 from api.services.importers.base import UNREADABLE, RowError, open_binary
@@ -172,6 +172,12 @@ def register_commands(app: Flask):
             total = 0  # the import reports what is wrong with the file
         with (
             db.obj.connection_context(),
+            import_runs.one_at_a_time(
+                waiting=lambda: click.echo(
+                    "Another import runs on this database: waiting for it.",
+                    err=True,
+                )
+            ),
             click.progressbar(
                 length=total, label=f"Importing {format_name}", file=sys.stderr
             ) as bar,

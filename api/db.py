@@ -36,6 +36,11 @@ def open_database(url: str, pool_size: int = 8, busy_timeout_ms: int = 5000):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         options.update(
             timeout=busy_timeout_ms / 1000,
+            # The pool hands a connection to one thread at a time, but not
+            # always to the thread that opened it: a request after an import
+            # thread ended was refused its connection ("SQLite objects
+            # created in a thread can only be used in that same thread").
+            check_same_thread=False,
             # Writers take the lock when they begin, not when they first write:
             # a read-then-write transaction in WAL mode otherwise fails at once
             # with "database is locked", whatever the busy timeout.

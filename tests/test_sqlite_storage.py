@@ -1,6 +1,7 @@
 """How the embedded database keeps its files."""
 
 import os
+import threading
 
 from api import db as database_module
 from api.db import open_database
@@ -32,3 +33,20 @@ def test_a_new_database_has_8_kib_pages(tmp_path):
     database.close_all()
 
     assert size == 8192
+
+
+def test_a_connection_another_thread_gave_back_serves_this_one(tmp_path):
+    # An import runs in a thread of the worker whose requests it then shares
+    # the pool with.
+    database = open_database(f"sqlite:///{tmp_path}/dateline.db", pool_size=2)
+
+    def elsewhere():
+        with database.connection_context():
+            database.execute_sql("SELECT 1")
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    with database.connection_context():
+        assert database.execute_sql("SELECT 2").fetchone() == (2,)
+    database.close_all()

@@ -88,6 +88,8 @@ def settled(job: ImportJob) -> ImportJob:
     if job.status not in ("queued", *LIVE):
         return job
     if job.status == "queued" and job.created_at > utcnow() - QUEUED_AT_MOST:
+        if import_runs.cancel_asked(job.id):
+            job.status = "cancelling"
         return job
     if import_runs.is_running(job.id):
         for name, value in (import_runs.progress(job.id) or {}).items():
@@ -125,7 +127,13 @@ def cancel_job(job_id: int) -> ImportJob:
     """
     job = get_job(job_id)
     if job.status == "queued":
-        job = _end(job, "cancelled", {"errors": [], "committed": False}, {})
+        try:
+            job = _end(job, "cancelled", {"errors": [], "committed": False}, {})
+        except pw.OperationalError:
+            # SQLite busy with the import this one waits for: it reads the
+            # request when its turn comes.
+            import_runs.ask_to_cancel(job.id)
+            return get_job(job_id)
         if job.status == "cancelled":
             return job
     if job.status in LIVE:
@@ -137,7 +145,8 @@ def cancel_job(job_id: int) -> ImportJob:
 def run_job(job_id: int, path: Path, remove: bool = True) -> ImportJob:
     """Run a queued job to its end, recording the outcome on the job."""
     try:
-        with import_runs.running(job_id) as run:
+        # The job's own lock first: it is queued, not gone, while it waits.
+        with import_runs.running(job_id) as run, import_runs.one_at_a_time():
             return _run_held_job(job_id, run, path)
     finally:
         if remove:
@@ -145,6 +154,9 @@ def run_job(job_id: int, path: Path, remove: bool = True) -> ImportJob:
 
 
 def _run_held_job(job_id: int, run: import_runs.Run, path: Path) -> ImportJob:
+    job = get_or_404(ImportJob, job_id, "Import")
+    if job.status == "queued" and import_runs.cancel_asked(job_id):
+        return _end(job, "cancelled", {"errors": [], "committed": False}, {})
     started = utcnow()
     begun = (
         ImportJob.update(status="running", started_at=started)

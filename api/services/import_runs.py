@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -43,12 +43,15 @@ COUNTS = ("rows", "created", "updated", "unchanged", "rejected")
 PUBLISH_EVERY_SECONDS = 0.5
 
 
-def _lock_file(job_id: int) -> Path:
+def _beside_database(name: str) -> Path:
     path = db.obj.database
     if not path or path == ":memory:":
-        name = f"dateline-{os.getpid()}-import-{job_id}.lock"
-        return Path(tempfile.gettempdir()) / name
-    return Path(f"{path}.import-{job_id}.lock")
+        return Path(tempfile.gettempdir()) / f"dateline-{os.getpid()}.{name}"
+    return Path(f"{path}.{name}")
+
+
+def _lock_file(job_id: int) -> Path:
+    return _beside_database(f"import-{job_id}.lock")
 
 
 def _progress_file(job_id: int) -> Path:
@@ -155,6 +158,44 @@ def running(job_id: int) -> Iterator[Run]:
         run.close()
 
 
+@contextmanager
+def one_at_a_time(waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Wait until no other import runs on this database, and hold it so.
+
+    Two imports at once would both create the actors and places their files
+    share: on PostgreSQL the second fails on the first's unique keys once
+    that commits; on SQLite it waits for the one write lock past its busy
+    timeout. One after the other, each finds what the one before created.
+    ``waiting`` is called first if another import runs now.
+    """
+    if not is_sqlite():
+        # Key 0 of our space: job ids start at 1.
+        key = (ADVISORY_SPACE,)
+        if not db.execute_sql("SELECT pg_try_advisory_lock(%s, 0)", key).fetchone()[0]:
+            if waiting:
+                waiting()
+            db.execute_sql("SELECT pg_advisory_lock(%s, 0)", key)
+        try:
+            yield
+        finally:
+            with suppress(pw.DatabaseError, pw.InterfaceError):
+                db.execute_sql("SELECT pg_advisory_unlock(%s, 0)", key)
+        return
+    if fcntl is None:
+        yield
+        return
+    # Never removed: a process waiting on it would then hold a lock nobody
+    # else sees.
+    with _beside_database("imports.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def is_running(job_id: int) -> bool:
     """Whether a process (this one included) runs the job now."""
     if not is_sqlite():
@@ -207,10 +248,9 @@ def ask_to_cancel(job_id: int) -> None:
             (job_id,),
         )
         return
-    path = _cancel_file(job_id)
-    path.touch()
-    if not is_running(job_id):
-        path.unlink(missing_ok=True)  # it ended meanwhile
+    # Left even if the job ended meanwhile (an empty file), or one whose
+    # thread has yet to start would miss it.
+    _cancel_file(job_id).touch()
 
 
 def cancel_asked(job_id: int) -> bool:

@@ -11,12 +11,14 @@ import os
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from api.models import ImportJob
 from api.models.base import utcnow
 from api.services import import_jobs, import_runs
+from tests.conftest import issue_key
 from tests.ingest.conftest import counts, get_json, render, sample_rows
 
 
@@ -206,3 +208,101 @@ def test_uploads_left_by_stopped_jobs_are_removed_a_day_on(app, client, tmp_path
     assert recent.exists()
     # The job's own upload is gone with its end.
     assert sorted(p.name for p in tmp_path.glob("*.upload")) == ["recent.upload"]
+
+
+def _gdelt_file(tag: str) -> bytes:
+    # The same actors and places in every file: new to the database, each
+    # import would create them.
+    sample = sample_rows("gdelt")
+    return render(
+        "gdelt", [{**row, "GLOBALEVENTID": f"{tag}{n}"} for n, row in enumerate(sample)]
+    ).encode()
+
+
+def test_imports_wait_their_turn_and_may_be_cancelled_meanwhile(app, client):
+    held, release = threading.Event(), threading.Event()
+
+    def another_import():
+        with app.extensions["dateline_db"].connection_context():
+            with import_runs.one_at_a_time():
+                held.set()
+                release.wait(30)
+
+    blocker = threading.Thread(target=another_import)
+    blocker.start()
+    try:
+        assert held.wait(10)
+        first, second, third = (
+            _upload(client, _gdelt_file(tag), format="gdelt") for tag in "123"
+        )
+        time.sleep(0.3)
+        # Waiting, and known to wait: not judged gone, however long it waits.
+        assert [get_json(client, x)["status"] for x in (first, second, third)] == [
+            "queued"
+        ] * 3
+        response = client.post(f"{second}/cancel")
+        assert response.status_code == 202
+        assert response.get_json()["status"] == "cancelled"
+    finally:
+        release.set()
+        blocker.join(10)
+
+    jobs = [
+        _until(client, x, lambda job: job["status"] not in ("queued", "running"))
+        for x in (first, second, third)
+    ]
+    rows = len(sample_rows("gdelt"))
+    assert [(j["status"], j["created"]) for j in jobs] == [
+        ("succeeded", rows),
+        ("cancelled", 0),
+        ("succeeded", rows),
+    ]
+    # One after the other: the later found the places and actors the first made.
+    assert jobs[2]["started_at"] >= jobs[0]["finished_at"]
+    assert counts(app)["events"] == 2 * rows
+
+
+# SQLite alone: PostgreSQL records a cancel at once (the test above).
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_queued_job_is_cancelled_while_sqlite_is_busy(make_app):
+    app = make_app(DATELINE_SQLITE_BUSY_TIMEOUT_MS=100)
+    database = app.extensions["dateline_db"]
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {issue_key(app, 'admin', ['admin'])}"
+    )
+    queued, uploaded = threading.Event(), threading.Event()
+    busy, release = threading.Event(), threading.Event()
+
+    def another_import():
+        # As an import does: the imports' lock, then SQLite's one write lock.
+        with database.connection_context(), import_runs.one_at_a_time():
+            queued.set()
+            uploaded.wait(10)
+            with database.atomic():
+                ImportJob.update(rows=0).where(ImportJob.id == 0).execute()
+                busy.set()
+                release.wait(30)
+
+    blocker = threading.Thread(target=another_import)
+    blocker.start()
+    try:
+        assert queued.wait(10)
+        location = _upload(client, _gdelt_file("9"), format="gdelt")
+        uploaded.set()
+        assert busy.wait(10)
+
+        response = client.post(f"{location}/cancel")
+
+        assert response.status_code == 202, response.get_json()
+        assert response.get_json()["status"] == "cancelling"
+        assert get_json(client, location)["status"] == "cancelling"
+    finally:
+        release.set()
+        blocker.join(10)
+    job = _until(client, location, lambda job: job["status"] == "cancelled")
+    assert job["created"] == 0
+    assert counts(app)["events"] == 0
+    # What the job left beside the database went with it.
+    folder = Path(database.database).parent
+    assert sorted(p.name for p in folder.iterdir() if ".import-" in p.name) == []
