@@ -7,6 +7,7 @@ see that it still runs, and how far it has got).
 """
 
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,8 +22,11 @@ from api.services.errors import Conflict
 from api.services.import_reading import Report
 from api.services.imports import run_import
 
-# A job waits in "queued" only between its upload and its thread's start.
+# A job is queued, its lock not yet held, only between its upload and its
+# thread's start (the thread holds the lock while the job waits its turn).
 QUEUED_AT_MOST = timedelta(minutes=1)
+# How long the end of a job is retried while SQLite is busy with other writes.
+RECORD_END_FOR_SECONDS = 60
 LIVE = ("running", "cancelling")
 
 
@@ -197,8 +201,22 @@ def _run_held_job(job_id: int, run: import_runs.Run, path: Path) -> ImportJob:
     for name in import_runs.COUNTS:
         setattr(job, name, getattr(report, name))
     job.finished_at = utcnow()
-    job.save()
+    _save_retrying(job)
     return job
+
+
+def _save_retrying(job: ImportJob) -> None:
+    """Save the job's end, waiting out other writers: its import committed,
+    and a job left "running" would be judged gone, nothing written."""
+    deadline = time.monotonic() + RECORD_END_FOR_SECONDS
+    while True:
+        try:
+            job.save()
+            return
+        except pw.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def start_job(job_id: int, path: Path, author: str | None, inline: bool = False):

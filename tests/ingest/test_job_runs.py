@@ -306,3 +306,38 @@ def test_a_queued_job_is_cancelled_while_sqlite_is_busy(make_app):
     # What the job left beside the database went with it.
     folder = Path(database.database).parent
     assert sorted(p.name for p in folder.iterdir() if ".import-" in p.name) == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_jobs_end_is_recorded_past_other_writers(make_app, monkeypatch):
+    app = make_app(DATELINE_SQLITE_BUSY_TIMEOUT_MS=100, DATELINE_IMPORTS_INLINE=True)
+    database = app.extensions["dateline_db"]
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {issue_key(app, 'admin', ['admin'])}"
+    )
+    imported = import_jobs.run_import
+    writers = []
+
+    def import_then_another_writer(*args, **kwargs):
+        report = imported(*args, **kwargs)
+        writing = threading.Event()
+
+        def writer():
+            with database.connection_context(), database.atomic():
+                ImportJob.update(rows=0).where(ImportJob.id == 0).execute()
+                writing.set()
+                time.sleep(1.0)
+
+        writers.append(threading.Thread(target=writer))
+        writers[-1].start()
+        assert writing.wait(5)
+        return report
+
+    monkeypatch.setattr(import_jobs, "run_import", import_then_another_writer)
+
+    location = _upload(client, _gdelt_file("5"), format="gdelt")
+
+    writers[0].join(10)
+    job = get_json(client, location)
+    assert (job["status"], job["created"]) == ("succeeded", len(sample_rows("gdelt")))
