@@ -87,7 +87,7 @@ def chunks(format_name: str, path, report: Report) -> Iterator[list[Prepared]]:
             mark = seen.mark()
             try:
                 record = mapper(row)
-                problems = ingest_records.record_errors(record)
+                problems = ingest_records.record_errors(record, seen.checked)
                 if not problems:
                     prepared = ingest_records.prepare(record, seen)
             except importers.RowError as error:

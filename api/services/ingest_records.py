@@ -47,15 +47,56 @@ LIMITS = {
 
 
 def _too_long(kind: str, spec: dict) -> dict:
-    return {
-        name: [f"Longer than {limit} characters ({len(value)})."]
-        for name, limit in LIMITS[kind].items()
-        if isinstance(value := spec.get(name), str) and len(value) > limit
-    }
+    errors = {}
+    for name, limit in LIMITS[kind].items():
+        value = spec.get(name)
+        if value.__class__ is str and len(value) > limit:
+            errors[name] = [f"Longer than {limit} characters ({len(value)})."]
+    return errors
 
 
-def record_errors(record: dict) -> dict:
-    """What is wrong with one record, field by field (empty when it is good)."""
+def _place_errors(place: dict) -> dict:
+    errors: dict = {}
+    while isinstance(place, dict):
+        lat, lon = place.get("latitude"), place.get("longitude")
+        if (lat is not None and not -90 <= lat <= 90) or (
+            lon is not None and not -180 <= lon <= 180
+        ):
+            errors["latitude"] = ["Coordinates out of range."]
+        # A place's parents are reported as the place: a file's row names them
+        # all in one place's columns.
+        errors.update(_too_long("place", place))
+        place = place.get("parent")
+    return errors
+
+
+def _actor_errors(actor: dict) -> dict:
+    if not (actor.get("name") or "").strip():
+        return {"name": ["Required."]}
+    return _too_long("actor", actor)
+
+
+def _article_errors(article: dict) -> dict:
+    return _too_long("article", article)
+
+
+def _part_errors(check, spec: dict, checked: dict | None) -> dict:
+    """``check(spec)``, once per spec object in ``checked``."""
+    if checked is None:
+        return check(spec)
+    known = checked.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = checked[id(spec)] = (spec, check(spec))
+    return known[1]
+
+
+def record_errors(record: dict, checked: dict | None = None) -> dict:
+    """What is wrong with one record, field by field (empty when it is good).
+
+    Importers hand the same place, actor and article objects for the parts
+    that recur in a file (``importers.base.built_once``); given a dict that
+    lives as long as those, ``checked`` keeps what each was found to be.
+    """
     errors: dict = _too_long("event", record)
     code = record.get("event_code")
     if not code or not event_codes.is_known(code):
@@ -70,31 +111,20 @@ def record_errors(record: dict) -> dict:
         if value is not None and not 0 <= value < 2**31:
             errors[name] = ["Must be a whole number from 0."]
     place = record.get("location")
-    while isinstance(place, dict):
-        lat, lon = place.get("latitude"), place.get("longitude")
-        if (lat is not None and not -90 <= lat <= 90) or (
-            lon is not None and not -180 <= lon <= 180
-        ):
-            errors.setdefault("location", {})["latitude"] = [
-                "Coordinates out of range."
-            ]
-        # A place's parents are reported as the place: a file's row names them
-        # all in one place's columns.
-        if long := _too_long("place", place):
-            errors.setdefault("location", {}).update(long)
-        place = place.get("parent")
-    for index, link in enumerate(record.get("actors") or []):
+    if isinstance(place, dict) and (
+        found := _part_errors(_place_errors, place, checked)
+    ):
+        errors["location"] = found
+    for index, link in enumerate(record.get("actors") or ()):
         actor = link.get("actor")
-        if actor is None:
-            continue
-        if not (actor.get("name") or "").strip():
-            errors.setdefault("actors", {})[index] = {"actor": {"name": ["Required."]}}
-        elif long := _too_long("actor", actor):
-            errors.setdefault("actors", {})[index] = {"actor": long}
-    for index, link in enumerate(record.get("sources") or []):
+        if actor is not None and (found := _part_errors(_actor_errors, actor, checked)):
+            errors.setdefault("actors", {})[index] = {"actor": found}
+    for index, link in enumerate(record.get("sources") or ()):
         article = link.get("article")
-        if article is not None and (long := _too_long("article", article)):
-            errors.setdefault("sources", {})[index] = {"article": long}
+        if article is not None and (
+            found := _part_errors(_article_errors, article, checked)
+        ):
+            errors.setdefault("sources", {})[index] = {"article": found}
     return errors
 
 
@@ -189,6 +219,11 @@ class Prepared(NamedTuple):
     keeps_attributes: bool = False
 
 
+# Parts whose checks a reading process keeps: about what the importers'
+# caches hold (importers.base.built_once).
+CHECKED_AT_MOST = 16_384
+
+
 class Seen:
     """The inline places, actors and articles an import has prepared so far."""
 
@@ -201,9 +236,14 @@ class Seen:
         # Kept for one chunk only, or a file of distinct URLs would hold
         # every article; the spec is held so that its id is not reused.
         self.parts: dict[int, tuple] = {}
+        # id(spec) -> (spec, its errors), for ``record_errors``: kept across
+        # chunks (a file's places recur far apart), up to a bound.
+        self.checked: dict[int, tuple] = {}
 
     def next_chunk(self) -> None:
         self.parts.clear()
+        if len(self.checked) > CHECKED_AT_MOST:
+            self.checked.clear()
 
     def mark(self) -> int:
         return len(self.handles)
