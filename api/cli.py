@@ -188,11 +188,9 @@ def register_commands(app: Flask):
                 )
             except pw.DatabaseError as error:
                 # What the importers' checks did not foresee: said, not a traceback.
-                kept = (
-                    "the chunks committed so far stay"
-                    if on_error == "skip"
-                    else ("nothing was written")
-                )
+                kept = "nothing was written"
+                if on_error == "skip":
+                    kept = "the chunks committed so far stay"
                 raise click.ClickException(
                     f"The database refused the import ({kept}): {error}"
                 ) from error
