@@ -124,3 +124,11 @@ def get_json(client, path):
     response = client.get(path)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+def upload(client, format_name, content, filename="export.csv", **form):
+    """POST /imports/ as a multipart form; the response."""
+    data = {"format": format_name, **form}
+    if content is not None:
+        data["file"] = (io.BytesIO(content), filename)
+    return client.post("/imports/", data=data, content_type="multipart/form-data")

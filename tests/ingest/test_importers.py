@@ -281,6 +281,14 @@ def test_ucdp_sides_places_and_countries(client, imported):
     assert sorted(c["country"] for c in countries) == ["COD", "RUS", "YEM"]
 
 
+# A GDELT city with its ADM1 region and country, as both GDELT layouts give it.
+BEIJING = [
+    ("Beijing", "city", "CHN"),
+    ("Beijing", "admin1", "CHN"),
+    ("China", "country", "CHN"),
+]
+
+
 def test_gdelt_codes_and_countries(client, imported):
     events = imported("gdelt")
 
@@ -295,11 +303,7 @@ def test_gdelt_codes_and_countries(client, imported):
     chad = _event(client, events["669666381"].id)
     assert _chain(chad) == [("Chad", "country", "TCD")]
     beijing = _event(client, events["669666399"].id)
-    assert _chain(beijing) == [
-        ("Beijing", "city", "CHN"),
-        ("Beijing", "admin1", "CHN"),
-        ("China", "country", "CHN"),
-    ]
+    assert _chain(beijing) == BEIJING
     cairo = _event(client, events["669666359"].id)
     assert _chain(cairo)[0] == ("Cairo", "city", "EGY")
     assert (cairo["location"]["latitude"], cairo["location"]["longitude"]) == (
@@ -370,11 +374,7 @@ def test_gdelt_1_files(app, client, tmp_path, historical):
         assert event.event_code == by_id[source_id]["EventCode"]
         assert event.source_attributes == {c: by_id[source_id][c] for c in columns}
     beijing = _event(client, events["669666399"].id)
-    assert _chain(beijing) == [
-        ("Beijing", "city", "CHN"),
-        ("Beijing", "admin1", "CHN"),
-        ("China", "country", "CHN"),
-    ]
+    assert _chain(beijing) == BEIJING
     cairo = _event(client, events["669666359"].id)
     assert {link["role"] for link in cairo["actors"]} == {"initiator", "target"}
     urls = {row["SOURCEURL"] for row in rows}

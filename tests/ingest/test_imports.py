@@ -15,15 +15,9 @@ from tests.ingest.conftest import (
     get_json,
     render,
     sample_text,
+    upload,
     with_changes,
 )
-
-
-def _upload(client, format_name, content, filename="export.csv", **form):
-    data = {"format": format_name, **form}
-    if content is not None:
-        data["file"] = (io.BytesIO(content), filename)
-    return client.post("/imports/", data=data, content_type="multipart/form-data")
 
 
 def _finished(client, location, timeout=10.0):
@@ -64,7 +58,7 @@ def test_import_job_succeeds(app, client, inline):
     app.config["DATELINE_IMPORTS_INLINE"] = inline
     content = sample_text("acled").encode()
 
-    response = _upload(client, "acled", content, filename="acled_2022.csv")
+    response = upload(client, "acled", content, filename="acled_2022.csv")
 
     job = _job(client, response, inline)
     assert job["status"] == "succeeded", job
@@ -92,9 +86,9 @@ def test_import_job_succeeds(app, client, inline):
 def test_reimport_job_and_job_list(app, client, inline):
     app.config["DATELINE_IMPORTS_INLINE"] = inline
     content = sample_text("acled").encode()
-    first = _job(client, _upload(client, "acled", content), inline)
+    first = _job(client, upload(client, "acled", content), inline)
 
-    again = _job(client, _upload(client, "acled", content), inline)
+    again = _job(client, upload(client, "acled", content), inline)
 
     assert (again["status"], again["created"], again["unchanged"]) == (
         "succeeded",
@@ -111,7 +105,7 @@ def test_bad_file_fails_the_job(app, client, inline):
     app.config["DATELINE_IMPORTS_INLINE"] = inline
     before = counts(app)
 
-    response = _upload(client, "acled", _bad_date())
+    response = upload(client, "acled", _bad_date())
 
     job = _job(client, response, inline)
     assert job["status"] == "failed"
@@ -128,7 +122,7 @@ def test_skip_keeps_the_good_rows(app, client, tmp_path):
     app.config["DATELINE_IMPORTS_INLINE"] = True
     app.config["DATELINE_IMPORT_DIR"] = str(tmp_path / "uploads")
 
-    response = _upload(client, "acled", _bad_date(), on_error="skip")
+    response = upload(client, "acled", _bad_date(), on_error="skip")
 
     assert response.status_code == 202
     job = response.get_json()
@@ -144,7 +138,7 @@ def test_gdelt_and_ucdp_uploads(app, client):
     app.config["DATELINE_IMPORTS_INLINE"] = True
 
     for format_name, rows in (("ucdp-ged", 5), ("gdelt", 8)):
-        response = _upload(client, format_name, sample_text(format_name).encode())
+        response = upload(client, format_name, sample_text(format_name).encode())
         assert response.status_code == 202
         job = response.get_json()
         assert (job["status"], job["created"]) == ("succeeded", rows), job
@@ -154,16 +148,16 @@ def test_upload_errors(app, client):
     app.config["DATELINE_IMPORTS_INLINE"] = True
     content = sample_text("acled").encode()
 
-    response = _upload(client, "acled-v2", content)
+    response = upload(client, "acled-v2", content)
     assert response.status_code == 422
     assert response.content_type == "application/problem+json"
     assert "format" in response.get_json()["errors"]["multipart"]
 
-    response = _upload(client, "acled", None)
+    response = upload(client, "acled", None)
     assert response.status_code == 422
     assert "file" in response.get_json()["errors"]["multipart"]
 
-    response = _upload(client, "acled", content, on_error="ignore")
+    response = upload(client, "acled", content, on_error="ignore")
     assert response.status_code == 422
     assert "on_error" in response.get_json()["errors"]["multipart"]
 
@@ -179,13 +173,13 @@ def test_imports_need_the_write_scope(app, anonymous):
     app.config["DATELINE_IMPORTS_INLINE"] = True
     content = sample_text("acled").encode()
 
-    response = _upload(anonymous, "acled", content)
+    response = upload(anonymous, "acled", content)
     assert response.status_code == 401
 
     reader = app.test_client()
     key = issue_key(app, "reader", ["read"])
     reader.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
-    assert _upload(reader, "acled", content).status_code == 403
+    assert upload(reader, "acled", content).status_code == 403
     assert counts(app)["events"] == 0
 
 
@@ -254,19 +248,19 @@ def test_compressed_uploads_import_as_the_plain_file(app, client):
     gdelt = sample_text("gdelt").encode()
     acled = sample_text("acled").encode()
 
-    zipped = _upload(
+    zipped = upload(
         client,
         "gdelt",
         _zipped({"20200309000000.export.CSV": gdelt}),
         filename="20200309000000.export.CSV.zip",
     ).get_json()
-    gzipped = _upload(
+    gzipped = upload(
         client, "acled", gzip.compress(acled), filename="acled.csv.gz"
     ).get_json()
 
     assert (zipped["status"], zipped["created"]) == ("succeeded", 8), zipped
     assert (gzipped["status"], gzipped["created"]) == ("succeeded", 5), gzipped
-    plain = _upload(client, "acled", acled).get_json()
+    plain = upload(client, "acled", acled).get_json()
     assert (plain["created"], plain["unchanged"]) == (0, 5)
 
 
@@ -298,7 +292,7 @@ def test_damaged_archives_are_refused_and_write_nothing(app, client, content, me
     app.config["DATELINE_IMPORTS_INLINE"] = True
     before = counts(app)
 
-    job = _upload(client, "acled", content()).get_json()
+    job = upload(client, "acled", content()).get_json()
 
     assert job["status"] == "failed", job
     [error] = job["report"]["errors"]

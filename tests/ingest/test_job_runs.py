@@ -6,10 +6,10 @@ transaction with it; the job must then say what happened and what to do.
 The same with a real gunicorn worker killed mid-import: tests/integrity.
 """
 
-import io
 import os
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +19,28 @@ from api.models import ImportJob
 from api.models.base import utcnow
 from api.services import import_jobs, import_runs
 from tests.conftest import issue_key
-from tests.ingest.conftest import counts, get_json, render, sample_rows
+from tests.ingest.conftest import counts, get_json, render, sample_rows, upload
+
+
+@contextmanager
+def _meanwhile(work):
+    """Run ``work(release)`` in a thread; on leaving, release it and join it."""
+    release = threading.Event()
+    thread = threading.Thread(target=work, args=(release,))
+    thread.start()
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(10)
+
+
+def _admin_client(app):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {issue_key(app, 'admin', ['admin'])}"
+    )
+    return client
 
 
 def _job(app, status: str, on_error: str = "abort", age=timedelta(0)) -> int:
@@ -64,10 +85,10 @@ def test_a_running_job_nobody_runs_is_failed(app, client, on_error, kept, commit
 
 def test_a_running_job_shows_its_progress_until_its_runner_lets_go(app, client):
     job_id = _job(app, "running")
-    held, release = threading.Event(), threading.Event()
+    held = threading.Event()
     counts = {"rows": 3000, "created": 2990, "updated": 4, "unchanged": 5}
 
-    def runner():
+    def runner(release):
         # Another connection of this process, as an import thread has.
         with app.extensions["dateline_db"].connection_context():
             with import_runs.running(job_id) as run:
@@ -75,18 +96,13 @@ def test_a_running_job_shows_its_progress_until_its_runner_lets_go(app, client):
                 held.set()
                 release.wait(10)
 
-    thread = threading.Thread(target=runner)
-    thread.start()
-    try:
+    with _meanwhile(runner):
         assert held.wait(10)
         job = get_json(client, f"/imports/{job_id}")
         assert job["status"] == "running"
         assert {name: job[name] for name in counts} == counts
         assert job["rejected"] == 1
         assert get_json(client, "/imports/")[0]["status"] == "running"
-    finally:
-        release.set()
-        thread.join(10)
 
     # Let go with the job still "running": its runner ended without ending it.
     assert get_json(client, f"/imports/{job_id}")["status"] == "failed"
@@ -109,9 +125,9 @@ def test_ended_jobs_are_left_as_they_are(app, client):
     assert get_json(client, f"/imports/{failed}")["report"] is None
 
 
-def _upload(client, content: bytes, **form):
-    data = {"format": "acled", "file": (io.BytesIO(content), "acled.csv"), **form}
-    response = client.post("/imports/", data=data, content_type="multipart/form-data")
+def _upload(client, content: bytes, format="acled", **form) -> str:
+    """Upload a file; the job's location."""
+    response = upload(client, format, content, "export.csv", **form)
     assert response.status_code == 202, response.get_json()
     return response.headers["Location"]
 
@@ -220,17 +236,15 @@ def _gdelt_file(tag: str) -> bytes:
 
 
 def test_imports_wait_their_turn_and_may_be_cancelled_meanwhile(app, client):
-    held, release = threading.Event(), threading.Event()
+    held = threading.Event()
 
-    def another_import():
+    def another_import(release):
         with app.extensions["dateline_db"].connection_context():
             with import_runs.one_at_a_time():
                 held.set()
                 release.wait(30)
 
-    blocker = threading.Thread(target=another_import)
-    blocker.start()
-    try:
+    with _meanwhile(another_import):
         assert held.wait(10)
         first, second, third = (
             _upload(client, _gdelt_file(tag), format="gdelt") for tag in "123"
@@ -243,9 +257,6 @@ def test_imports_wait_their_turn_and_may_be_cancelled_meanwhile(app, client):
         response = client.post(f"{second}/cancel")
         assert response.status_code == 202
         assert response.get_json()["status"] == "cancelled"
-    finally:
-        release.set()
-        blocker.join(10)
 
     jobs = [
         _until(client, x, lambda job: job["status"] not in ("queued", "running"))
@@ -267,14 +278,10 @@ def test_imports_wait_their_turn_and_may_be_cancelled_meanwhile(app, client):
 def test_a_queued_job_is_cancelled_while_sqlite_is_busy(make_app):
     app = make_app(DATELINE_SQLITE_BUSY_TIMEOUT_MS=100)
     database = app.extensions["dateline_db"]
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {issue_key(app, 'admin', ['admin'])}"
-    )
-    queued, uploaded = threading.Event(), threading.Event()
-    busy, release = threading.Event(), threading.Event()
+    client = _admin_client(app)
+    queued, uploaded, busy = threading.Event(), threading.Event(), threading.Event()
 
-    def another_import():
+    def another_import(release):
         # As an import does: the imports' lock, then SQLite's one write lock.
         with database.connection_context(), import_runs.one_at_a_time():
             queued.set()
@@ -284,9 +291,7 @@ def test_a_queued_job_is_cancelled_while_sqlite_is_busy(make_app):
                 busy.set()
                 release.wait(30)
 
-    blocker = threading.Thread(target=another_import)
-    blocker.start()
-    try:
+    with _meanwhile(another_import):
         assert queued.wait(10)
         location = _upload(client, _gdelt_file("9"), format="gdelt")
         uploaded.set()
@@ -297,9 +302,6 @@ def test_a_queued_job_is_cancelled_while_sqlite_is_busy(make_app):
         assert response.status_code == 202, response.get_json()
         assert response.get_json()["status"] == "cancelling"
         assert get_json(client, location)["status"] == "cancelling"
-    finally:
-        release.set()
-        blocker.join(10)
     job = _until(client, location, lambda job: job["status"] == "cancelled")
     assert job["created"] == 0
     assert counts(app)["events"] == 0
@@ -312,10 +314,7 @@ def test_a_queued_job_is_cancelled_while_sqlite_is_busy(make_app):
 def test_a_jobs_end_is_recorded_past_other_writers(make_app, monkeypatch):
     app = make_app(DATELINE_SQLITE_BUSY_TIMEOUT_MS=100, DATELINE_IMPORTS_INLINE=True)
     database = app.extensions["dateline_db"]
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {issue_key(app, 'admin', ['admin'])}"
-    )
+    client = _admin_client(app)
     imported = import_jobs.run_import
     writers = []
 
