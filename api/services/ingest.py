@@ -162,7 +162,9 @@ def write(records: list[Prepared], resolver: Resolver) -> Tally:
     resolver.flush()
     if resolver.checks_in_bulk is None:
         resolver.checks_in_bulk = bulk_references.may_check_in_bulk()
-    with bulk_references.checked_in_bulk(resolver.checks_in_bulk) as references:
+    with bulk_references.checked_in_bulk(
+        resolver.checks_in_bulk, resolver.references_held
+    ) as references:
         bulk_sql.insert_many(
             "event",
             ("id", *EVENT_COLUMNS),

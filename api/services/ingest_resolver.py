@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from api.models import Actor, Article, Location
 from api.models.base import current_author, utcnow
-from api.services import bulk_sql, search
+from api.services import bulk_references, bulk_sql, search
 from api.services.ingest_records import chain_key
 from reference.text import fold
 
@@ -43,6 +43,8 @@ class Resolver:
         # Whether foreign keys are checked a chunk at a time (bulk_references):
         # asked of the database once, by the first write.
         self.checks_in_bulk: bool | None = None
+        # What those checks have locked already, in the current transaction.
+        self.references_held = bulk_references.Held()
         self.resolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
         self.unresolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
         self.finders = {

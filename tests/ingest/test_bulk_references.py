@@ -95,6 +95,30 @@ def test_referenced_rows_stay_locked_until_the_write_commits(pg_app):
                 transaction.rollback()
 
 
+def test_a_reference_checked_before_a_commit_is_checked_again_after_it(pg_app):
+    """Chunks committed one by one (``on_error=skip``): a place deleted between
+    two of them fails the later chunk instead of being linked to, although
+    an earlier chunk's transaction had checked it."""
+    with pg_app.extensions["dateline_db"].connection_context():
+        place_id = db.execute_sql(
+            "INSERT INTO location (name, kind, country, created_at, updated_at) "
+            "VALUES ('Saraqib', 'city', 'SYR', now(), now()) RETURNING id"
+        ).fetchone()[0]
+        resolver = ingest.Resolver("refs.csv")
+        resolver.checks_in_bulk = True
+        with db.atomic():
+            first = _record(source_id="chunk-1", location_id=place_id)
+            ingest.write([ingest.prepare(first)], resolver)
+        with psycopg.connect(SESSION_PG_URL, autocommit=True) as other:
+            other.execute("DELETE FROM event WHERE location_id = %s", (place_id,))
+            other.execute("DELETE FROM location WHERE id = %s", (place_id,))
+        with pytest.raises(pw.IntegrityError, match="location"):
+            with db.atomic():
+                second = _record(source_id="chunk-2", location_id=place_id)
+                ingest.write([ingest.prepare(second)], resolver)
+        assert Event.select().count() == 0
+
+
 def test_no_trigger_but_the_foreign_keys_on_the_bulk_tables(pg_app):
     # Turning the per-row checks off turns every other trigger off too.
     with pg_app.extensions["dateline_db"].connection_context():
