@@ -101,19 +101,31 @@ def index_texts(
         )
 
 
+# Between the texts of a chunk sent as one string: no text has it (see below).
+_SEPARATOR = "\x1f"
+
+
 def _index_on_postgres(texts: dict, ids, upsert: bool) -> None:
     ids = list(ids)
+    documents = [f"{texts[i][0] or ''}\n{texts[i][1]}" for i in ids]
+    joined = _SEPARATOR.join(documents)
+    if joined.count(_SEPARATOR) == len(documents) - 1:
+        # One string, split by the server: psycopg quotes and escapes an
+        # array's texts one by one in Python (0.8 s of a 200k-row import,
+        # the writer's and the server's together, against 0.2 s).
+        rows = "string_to_array(%s, ',')::integer[], string_to_array(%s, E'\\x1f')"
+        params = (",".join(map(str, ids)), joined)
+    else:
+        rows = "%s::integer[], %s::text[]"
+        params = (ids, documents)
     sql = (
         "INSERT INTO event_text (event_id, document) "
-        f"SELECT i, to_tsvector('{PG_CONFIG}', t) "
-        "FROM unnest(%s::integer[], %s::text[]) AS u(i, t)"
+        f"SELECT i, to_tsvector('{PG_CONFIG}', t) FROM unnest({rows}) AS u(i, t)"
     )
     if upsert:
         sql += " ON CONFLICT (event_id) DO UPDATE SET document = EXCLUDED.document"
     with bulk_sql.driver_errors():
-        bulk_sql.db.cursor().execute(
-            sql, (ids, [f"{texts[i][0] or ''}\n{texts[i][1]}" for i in ids])
-        )
+        bulk_sql.db.cursor().execute(sql, params)
 
 
 def unindex_event(event_id: int) -> None:

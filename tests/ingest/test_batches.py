@@ -385,3 +385,25 @@ def test_batch_events_are_searchable_and_an_update_replaces_their_text(client):
     assert found("Maarat") == []
     assert sorted(found("Ariha")) == ["SY-1", "SY-3"]
     assert found("killed") == ["SY-2"]
+
+
+def test_a_summary_holding_a_control_character_is_searched_as_written(client):
+    # PostgreSQL is sent a chunk's texts joined by the unit separator; a
+    # chunk with a text holding one is sent otherwise, with the same result.
+    def found(words):
+        response = client.get("/events/", query_string={"q": words})
+        assert response.status_code == 200, response.get_json()
+        return sorted(event["source_id"] for event in response.get_json())
+
+    response = _post(
+        client,
+        [
+            _strike("SY-1", summary="Idlib\x1fshelled at dawn.", sources=[]),
+            _strike("SY-2", summary="Saraqib shelled.", sources=[]),
+        ],
+    )
+
+    assert response.status_code == 200, response.get_json()
+    assert found("Idlib") == ["SY-1"]
+    assert found("shelled") == ["SY-1", "SY-2"]
+    assert found("Saraqib") == ["SY-2"]
