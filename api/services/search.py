@@ -101,23 +101,17 @@ def index_texts(
         )
 
 
-# Between the texts of a chunk sent as one string: no text has it (see below).
-_SEPARATOR = "\x1f"
-
-
 def _index_on_postgres(texts: dict, ids, upsert: bool) -> None:
     ids = list(ids)
     documents = [f"{texts[i][0] or ''}\n{texts[i][1]}" for i in ids]
-    joined = _SEPARATOR.join(documents)
-    if joined.count(_SEPARATOR) == len(documents) - 1:
-        # One string, split by the server: psycopg quotes and escapes an
-        # array's texts one by one in Python (0.8 s of a 200k-row import,
-        # the writer's and the server's together, against 0.2 s).
-        rows = "string_to_array(%s, ',')::integer[], string_to_array(%s, E'\\x1f')"
-        params = (",".join(map(str, ids)), joined)
-    else:
+    joined = bulk_sql.joined_texts(documents)
+    if joined is None:
         rows = "%s::integer[], %s::text[]"
         params = (ids, documents)
+    else:
+        split = bulk_sql.SPLIT_TEXTS.replace("?", "%s")
+        rows = f"string_to_array(%s, ',')::integer[], {split}"
+        params = (",".join(map(str, ids)), joined)
     sql = (
         "INSERT INTO event_text (event_id, document) "
         f"SELECT i, to_tsvector('{PG_CONFIG}', t) FROM unnest({rows}) AS u(i, t)"
