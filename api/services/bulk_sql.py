@@ -2,7 +2,7 @@
 the ORM would cost more than running it (see PERFORMANCE.md): one statement
 text per table, then the driver's executemany."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from operator import itemgetter
 
 import peewee as pw
@@ -112,16 +112,53 @@ def reserve_ids(table: str, count: int) -> list[int]:
 COPY_MIN_ROWS = 50
 
 
+_DATE_OID = 1082
+# The types of the columns COPY writes, by table and columns: asked once.
+_column_types: dict[tuple, list[int]] = {}
+
+
+def _types(table: str, columns: tuple[str, ...]) -> list[int]:
+    key = (table, columns)
+    if key not in _column_types:
+        found = dict(
+            select(
+                "SELECT attname, atttypid::integer FROM pg_attribute "
+                "WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped",
+                (f'"{table}"',),
+            )
+        )
+        _column_types[key] = [found[c] for c in columns]
+    return _column_types[key]
+
+
 def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     # COPY streams the rows in one statement: executemany costs PostgreSQL a
-    # bind and an execution per row (40 us an event link; COPY a tenth).
+    # bind and an execution per row (40 us an event link; COPY a tenth). In
+    # binary, the server parses no numbers, dates or timestamps: 200k events
+    # copied in 3.1-3.3 s against 3.7-3.8 s.
+    types = _types(table, columns)
+    dates = [i for i, oid in enumerate(types) if oid == _DATE_OID]
+    if dates:
+        # Dates come as ISO text (what SQLite takes too); binary wants dates.
+        rows = [_with_dates(row, dates) for row in rows]
     names = ", ".join(f'"{c}"' for c in columns)
     with (
         driver_errors(),
-        db.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
+        db.cursor().copy(
+            f'COPY "{table}" ({names}) FROM STDIN (FORMAT BINARY)'
+        ) as copy,
     ):
+        copy.set_types(types)
         for row in rows:
             copy.write_row(row)
+
+
+def _with_dates(row: tuple, dates: list[int]) -> tuple:
+    row = list(row)
+    for i in dates:
+        if isinstance(row[i], str):
+            row[i] = date.fromisoformat(row[i])
+    return tuple(row)
 
 
 def storable(value):

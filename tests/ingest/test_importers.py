@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from api.models import Event
-from api.services import import_reading, ingest_records
+from api.services import bulk_sql, import_reading, ingest_records
 from tests.ingest.conftest import (
     GDELT_COLUMNS,
     ID_COLUMNS,
@@ -869,3 +869,55 @@ def test_a_changed_row_listed_twice(app, client, export_file):
     assert counts(app) == before
     event = events_by_source_id(app, "acled")["MZM2710"]
     assert get_json(client, f"/events/{event.id}")["fatalities"] == 6
+
+
+# Each sample row again under these suffixes of its id: 12 x 5 rows, past
+# the size PostgreSQL copies in bulk.
+COPIES = range(1, 13)
+
+
+def _stored(event: Event) -> tuple:
+    attributes = dict(event.source_attributes)
+    del attributes["id"]
+    links = sorted((a.actor_id, a.role, a.position) for a in event.actor_links)
+    return (
+        event.event_code,
+        event.summary,
+        event.date_start,
+        event.date_end,
+        event.date_precision,
+        event.location_id,
+        event.geo_precision,
+        (event.fatalities, event.fatalities_low, event.fatalities_high),
+        attributes,
+        links,
+    )
+
+
+def test_a_chunk_written_in_bulk_stores_what_a_small_one_does(app, client, export_file):
+    """PostgreSQL copies a chunk of 50 rows or more in one COPY (binary), and
+    inserts a smaller one row by row: both must store the same events, and
+    index the same texts."""
+    rows = sample_rows("ucdp-ged")
+    assert 0 < len(rows) < bulk_sql.COPY_MIN_ROWS
+    small = run_import(app, "ucdp-ged", export_file("ucdp-ged", rows, name="a.csv"))
+    copies = [{**row, "id": f"{row['id']}{n:02}"} for n in COPIES for row in rows]
+    assert len(copies) >= bulk_sql.COPY_MIN_ROWS
+    bulk = run_import(app, "ucdp-ged", export_file("ucdp-ged", copies, name="b.csv"))
+    assert small.committed and small.created == len(rows)
+    assert bulk.committed and bulk.created == len(copies)
+
+    with app.extensions["dateline_db"].connection_context():
+        events = {e.source_id: _stored(e) for e in Event.select()}
+    for row in copies:
+        assert events[row["id"]] == events[row["id"][:-2]], row["id"]
+    word = events[rows[0]["id"]][1].split()[0]
+    found = {
+        e["source_id"]
+        for e in get_json(client, f"/events/?q={word}&page_size=500&fields=source_id")
+    }
+    originals = {row["id"] for row in rows}
+    assert found & originals
+    assert found - originals == {
+        f"{o}{n:02}" for o in found & originals for n in COPIES
+    }
