@@ -407,3 +407,41 @@ def test_a_summary_holding_a_control_character_is_searched_as_written(client):
     assert found("Idlib") == ["SY-1"]
     assert found("shelled") == ["SY-1", "SY-2"]
     assert found("Saraqib") == ["SY-2"]
+
+
+def test_a_large_batch_stores_what_a_small_one_does(client):
+    # PostgreSQL copies 50 rows or more in one COPY, fewer row by row.
+    def strike(source_id):
+        return _strike(
+            source_id,
+            date_start="2020-02-01",
+            date_precision="month",
+            source_attributes={"admin2": "Maarat al-Numan", "notes": ["a", 1]},
+        )
+
+    def stored(event_id):
+        event = get_json(client, f"/events/{event_id}?include=actors&include=sources")
+        # What differs by the record and by the batch.
+        for varying in ("id", "source_id", "created_at", "updated_at"):
+            event.pop(varying, None)
+        for varying in ("source_imported_at", "source_file"):
+            event.pop(varying, None)
+        for source in event.get("sources", []):
+            source.pop("event_id", None)
+        for actor in event.get("actors", []):
+            actor.pop("event_id", None)
+        return event
+
+    small = _post(client, [strike("ONE")])
+    large = _post(client, [strike(f"MANY-{i}") for i in range(60)])
+
+    assert small.status_code == 200, small.get_json()
+    assert large.status_code == 200, large.get_json()
+    (one,) = small.get_json()["ids"]
+    expected = stored(one)
+    assert expected["date_end"] == "2020-02-29"
+    assert expected["source_attributes"]["notes"] == ["a", 1]
+    assert [a["role"] for a in expected["actors"]] == ["initiator"]
+    assert expected["sources"][0]["quote"].startswith("Four people")
+    for event_id in large.get_json()["ids"]:
+        assert stored(event_id) == expected
