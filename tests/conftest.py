@@ -94,6 +94,15 @@ def _empty(database):
 
 
 @pytest.fixture
+def pg_app(postgres_url):
+    """An app on the session's PostgreSQL, emptied, for tests of it alone."""
+    app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
+    _empty(app.extensions["dateline_db"])
+    yield app
+    app.extensions["dateline_db"].close_all()
+
+
+@pytest.fixture
 def make_app(db_url):
     """Apps on the test database, emptied, with settings of the test's choosing."""
     made = []

@@ -118,6 +118,8 @@ COPY_MIN_ROWS = 50
 _INTEGERS = {21: 2**15, 23: 2**31, 20: 2**63}
 _TEXTS = {25, 1043}
 _DATE, _TIMESTAMP = 1082, 1114
+_NONE = type(None)
+_tzinfo = attrgetter("tzinfo")
 # The types of the columns COPY writes, by table and columns: asked once.
 _column_types: dict[tuple, list[int]] = {}
 
@@ -194,10 +196,6 @@ def _for_binary(rows: list[tuple], types: list[int]) -> list[tuple] | None:
     return list(zip(*columns, strict=True)) if dated else rows
 
 
-_NONE = type(None)
-_tzinfo = attrgetter("tzinfo")
-
-
 def _as_date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -239,7 +237,7 @@ def select(sql: str, params=()) -> list[tuple]:
 # 0.2 s). The separator is a control character no text is expected to hold;
 # texts that hold it go as an array.
 SEPARATOR = "\x1f"
-SPLIT_TEXTS = "string_to_array(?, E'\\x1f')"
+SPLIT_TEXTS = f"string_to_array(?, E'\\x{ord(SEPARATOR):02x}')"
 
 
 def joined_texts(values: list) -> str | None:

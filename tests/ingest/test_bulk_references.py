@@ -14,7 +14,6 @@ from api.db import db
 from api.models import Event, EventActor
 from api.services import actors, bulk_references, ingest
 from tests.conftest import PG_SCHEMA, SESSION_PG_URL
-from tests.conftest import _empty as empty
 from tests.ingest.conftest import counts, run_import
 
 
@@ -61,14 +60,6 @@ def test_a_reference_to_nothing_fails_the_chunk_whole(app, make_actor, links):
                 _write([good, _record(**links)], in_bulk)
             assert Event.select().count() == 0, in_bulk
             assert EventActor.select().count() == 0, in_bulk
-
-
-@pytest.fixture
-def pg_app(postgres_url):
-    app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
-    empty(app.extensions["dateline_db"])
-    yield app
-    app.extensions["dateline_db"].close_all()
 
 
 def test_referenced_rows_stay_locked_until_the_write_commits(pg_app):

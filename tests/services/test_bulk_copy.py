@@ -7,21 +7,11 @@ import pytest
 
 import peewee as pw
 
-from api import create_app
 from api.db import db
 from api.services import bulk_sql
-from tests.conftest import _empty as empty
 
 COLUMNS = ("record_type", "record_id", "action", "at", "by")
 AT = datetime(2020, 3, 5, 12, 30)
-
-
-@pytest.fixture
-def pg_app(postgres_url):
-    app = create_app({"DATABASE_URL": postgres_url, "TESTING": True})
-    empty(app.extensions["dateline_db"])
-    yield app
-    app.extensions["dateline_db"].close_all()
 
 
 def _rows(**over) -> list[tuple]:
