@@ -11,16 +11,16 @@ from werkzeug.routing import IntegerConverter
 from flask_cors import CORS
 from flask_swagger_ui import get_swaggerui_blueprint
 
-from api.auth import init_auth
 from api.cli import register_commands
 from api.config import Config
 from api.db import init_db
-from api.idempotency import init_idempotency
-from api.jsonio import OrjsonProvider
-from api.limits import init_limits
-from api.observability import configure_logging, init_observability
-from api.problems import Api, problem_response
-from api.request_guard import init_request_guard
+from api.http.auth import init_auth
+from api.http.idempotency import init_idempotency
+from api.http.jsonio import OrjsonProvider
+from api.http.limits import init_limits
+from api.http.observability import configure_logging, init_observability
+from api.http.problems import Api, problem_response
+from api.http.request_guard import init_request_guard
 from api.resources import register_blueprints
 from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
 from api.services.history import tombstone_for

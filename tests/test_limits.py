@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from api import create_app, migrate
-from api.problems import RATE_LIMIT_HEADERS
+from api.http.problems import RATE_LIMIT_HEADERS
 from tests.conftest import issue_key
 
 REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -10,9 +10,9 @@ from flask_smorest.utils import get_appcontext
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 
-from api.pagination import pagination_headers
-from api.problems import PROBLEM_MIMETYPE
-from api.problems import problem as problem_body
+from api.http.paging import pagination_headers
+from api.http.problems import PROBLEM_MIMETYPE
+from api.http.problems import problem as problem_body
 from api.services.listing import COUNT_LIMIT
 from schemas.common import ProblemSchema
 
@@ -69,7 +69,7 @@ class Blueprint(flask_smorest.Blueprint):
 
     def _document_pagination_metadata(self, spec, resp_doc):
         super()._document_pagination_metadata(spec, resp_doc)
-        # What api.pagination.pagination_headers sends beside X-Pagination.
+        # What api.http.paging.pagination_headers sends beside X-Pagination.
         resp_doc["headers"].update({"Link": "LINK", "X-Next-Cursor": "NEXT_CURSOR"})
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):

@@ -15,7 +15,7 @@ from prometheus_client import (
 
 from api import migrate
 from api.db import db
-from api.observability import multiprocess_mode
+from api.http.observability import multiprocess_mode
 from api.resources.blueprint import Blueprint
 
 blp = Blueprint(

@@ -1,0 +1,1 @@
+"""What only HTTP needs: auth, limits, guards, observability, errors, paging."""
