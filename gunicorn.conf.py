@@ -36,9 +36,9 @@ def on_starting(server):
 def post_worker_init(worker):
     # A sync worker is "silent" while it streams, and is killed after `timeout`
     # seconds, cutting a long export short: exports beat this heartbeat per batch.
-    from api import exports
+    from api.http.export import negotiation
 
-    exports.heartbeat = worker.notify
+    negotiation.heartbeat = worker.notify
 
 
 def child_exit(server, worker):

@@ -18,7 +18,7 @@ class PeeweePage(Page):
 
     def __init__(self, collection, page_params):
         if isinstance(collection, Response):
-            # An export (api/exports.py) streams every row itself: nothing to cut.
+            # An export streams every row itself: nothing to cut.
             super().__init__(collection, page_params)
             return
         if collection.cursor is not None and "page" in request.args:

@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from api.exports import ARTICLES, EVENTS, exportable
+from api.http.export.negotiation import ARTICLES, EVENTS, exportable
 from api.http.paging import PeeweePage
 from api.resources.blueprint import (
     BAD_REQUEST,

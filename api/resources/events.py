@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from api.exports import EVENTS, exportable
+from api.http.export.negotiation import EVENTS, exportable
 from api.http.paging import PeeweePage
 from api.resources.blueprint import BAD_REQUEST, NOT_FOUND, Blueprint
 from api.resources.history_routes import add_history

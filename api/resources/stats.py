@@ -3,8 +3,8 @@
 from flask import current_app
 from flask.views import MethodView
 
-from api.exports import attachment, negotiate, table
 from api.http import charts
+from api.http.export.negotiation import attachment, negotiate, table
 from api.resources.blueprint import Blueprint, problem
 from api.services import stats
 from schemas.stats import (

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from api.event_export import EVENTS
+from api.http.export.event_columns import EVENTS
 from api.services.importers import dateline
 from tests.conftest import issue_key
 from tests.ingest.conftest import counts, run_import

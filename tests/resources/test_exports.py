@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from api import exports
-from api.writers import split_cell
+from api.http.export import negotiation as exports
+from api.services.export.writers import split_cell
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8; header=present",

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from api.models import Event
-from api.services import event_csv
+from api.services.export import event_csv
 
 
 @pytest.fixture

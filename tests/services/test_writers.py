@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from api.writers import csv_chunks, csv_line
+from api.services.export.writers import csv_chunks, csv_line
 
 AWKWARD = [
     ["plain", 1, 2.5, None, date(2020, 3, 5)],

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from api.services.export.writers import split_cell
 from api.services.importers.base import (
     Row,
     RowError,
@@ -39,7 +40,6 @@ from api.services.importers.base import (
     text,
 )
 from api.services.ingest_records import EVENT_FIELDS
-from api.writers import split_cell
 from reference.vocabulary import (
     ACTOR_KINDS,
     DATE_PRECISIONS,

@@ -8,13 +8,13 @@ from flask_smorest import abort
 
 import orjson
 
-from api import writers
 from api.db import db
-from api.event_export import EVENTS
-from api.export_formats import ACTORS, ARTICLES, LOCATIONS, Export
+from api.http.export.columns import ACTORS, ARTICLES, LOCATIONS, Export
+from api.http.export.event_columns import EVENTS
 from api.resources.blueprint import problem
-from api.services import event_csv, exports
-from api.writers import cell
+from api.services.export import event_csv, writers
+from api.services.export import rows as export_rows
+from api.services.export.writers import cell
 from schemas.query import MEDIA_TYPES as LIST_MEDIA_TYPES
 
 __all__ = ["ACTORS", "ARTICLES", "EVENTS", "LOCATIONS", "exportable", "negotiate"]
@@ -117,7 +117,7 @@ def stream(listing, export: Export, name: str):
     if server_csv:
         rows = event_csv.batches(listing, export.csv_header, size)
     else:
-        rows = exports.batches(listing, export.columns, size)
+        rows = export_rows.batches(listing, export.columns, size)
 
     def batches():
         # The stream outlives the view: hold a connection until the last batch,

@@ -1,7 +1,7 @@
 """What each kind of record looks like as a file: columns, records and points.
 
 Events, whose files carry their links and places, have a module of their own
-(``api.event_export``).
+(``api.http.export.event_columns``).
 """
 
 from collections.abc import Callable
@@ -13,7 +13,7 @@ import marshmallow as ma
 
 import orjson
 
-from api.writers import cell
+from api.services.export.writers import cell
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema
 from schemas.locations import LocationSchema

@@ -8,9 +8,9 @@ its place's kind and parents, its actors' kinds and countries.
 from datetime import UTC, date, datetime
 from operator import itemgetter
 
-from api.export_formats import SAME, Cells, Export, column
+from api.http.export.columns import SAME, Cells, Export, column
+from api.services.export.writers import cell, chain_cells
 from api.services.native_ids import NATIVE_SOURCE, native_id
-from api.writers import cell, chain_cells
 from schemas.events import EventSchema
 
 _NO_ACTORS = ("",) * 5

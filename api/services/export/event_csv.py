@@ -3,8 +3,8 @@
 Reading a million events into Python values and writing them out again costs
 the client about 40 µs an event; PostgreSQL writes the same text for a tenth
 of that. So on PostgreSQL the event CSV's cells are made in SQL, quoted as
-:func:`api.writers.csv_line` quotes them and escaped as :func:`api.writers.cell`
-joins lists, and the client only joins each line from its pieces.
+:func:`writers.csv_line` quotes them and escaped as :func:`writers.cell` joins
+lists, and the client only joins each line from its pieces.
 
 What recurs across an export stays in Python: the code's name (from the
 codebook) and the place's cells, made once per place by the same writer as
@@ -21,10 +21,10 @@ import peewee as pw
 from api.db import is_sqlite
 from api.models import Event
 from api.services import event_codes
-from api.services.exports import PLACE_ROWS, parent_chains
+from api.services.export.rows import PLACE_ROWS, parent_chains
+from api.services.export.writers import chain_cells, csv_line
 from api.services.listing import Listing
 from api.services.native_ids import NATIVE_SOURCE
-from api.writers import chain_cells, csv_line
 
 # Cells the client fills, and the header columns each group covers, in order.
 NAME_CELLS = ("event_name",)

@@ -1,0 +1,1 @@
+"""Content negotiation and column specs for CSV, NDJSON and GeoJSON lists."""

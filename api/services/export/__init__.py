@@ -1,0 +1,1 @@
+"""Streamed exports: rows read in batches, CSV the server writes, cell writers."""
