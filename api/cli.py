@@ -16,10 +16,12 @@ import yaml
 from api import migrate
 from api.db import db
 from api.models.base import current_author
-from api.services import import_runs, imports, keys
+from api.services import keys
 from api.services.errors import Conflict, NotFound
-from api.services.importers import FORMATS
-from api.services.importers.base import UNREADABLE, RowError, open_binary
+from api.services.ingest import files as imports
+from api.services.ingest import runs as import_runs
+from api.services.ingest.formats import FORMATS
+from api.services.ingest.formats.base import UNREADABLE, RowError, open_binary
 
 
 def openapi_text(format_: str) -> str:

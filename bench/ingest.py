@@ -116,7 +116,7 @@ def fresh_database(url: str):
 
 def _run(fmt: str, path: Path, url: str, queue) -> None:
     from api.db import db
-    from api.services import imports
+    from api.services.ingest import files as imports
 
     database = fresh_database(url)
     stop, reader_kb = threading.Event(), [0]
@@ -140,7 +140,7 @@ def _run(fmt: str, path: Path, url: str, queue) -> None:
     stop.set()
     watcher.join()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # Large files are read by a child process (api/services/import_reading.py);
+    # Large files are read by a child process (api/services/ingest/reading.py);
     # it runs alongside the writer, so both count.
     reader = reader_kb[0] / 1024
     queue.put(

@@ -33,7 +33,7 @@ def read(fmt: str, path: Path) -> tuple[Path, float, float]:
     started = time.perf_counter()
     with chunks.open("wb") as out:
         subprocess.run(
-            [sys.executable, "-m", "api.services.import_reading", fmt, str(path)],
+            [sys.executable, "-m", "api.services.ingest.reading", fmt, str(path)],
             stdout=out,
             check=True,
         )
@@ -43,9 +43,9 @@ def read(fmt: str, path: Path) -> tuple[Path, float, float]:
 
 def _write(chunks: Path, url: str, queue, phases: bool) -> None:
     from api.db import db
-    from api.services import ingest
-    from api.services.collector import collecting_less_often
-    from api.services.import_reading import receive
+    from api.services.ingest import write as ingest
+    from api.services.ingest.collector import collecting_less_often
+    from api.services.ingest.reading import receive
     from bench.timings import time_calls
 
     spent = time_calls() if phases else {}

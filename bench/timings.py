@@ -19,8 +19,8 @@ WRITER_CALLS = (
     ("api.services.bulk_sql", "reserve_ids", False),
     ("api.services.search", "index_texts", False),
     ("api.services.history", "record_many", False),
-    ("api.services.ingest_identity", "existing", False),
-    ("api.services.ingest", "_keep_statistics", False),
+    ("api.services.ingest.identity", "existing", False),
+    ("api.services.ingest.write", "_keep_statistics", False),
 )
 
 

@@ -57,7 +57,7 @@ def test_the_import_reading_process_loads_no_database_or_query_code():
     # It starts while the writer waits for its first chunk: loading peewee,
     # the drivers and the query code (geopy, requests) took 0.3 s of it.
     script = (
-        "import sys, api.services.import_reading; "
+        "import sys, api.services.ingest.reading; "
         "print(sorted(m for m in ('peewee', 'psycopg', 'geopy', 'flask', "
         "'api.db', 'api.models') if m in sys.modules))"
     )

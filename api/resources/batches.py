@@ -6,7 +6,7 @@ from flask.views import MethodView
 import marshmallow as ma
 
 from api.resources.blueprint import BAD_REQUEST, REFERENCE_GONE, Blueprint
-from api.services import event_batches
+from api.services.ingest import batches as event_batches
 from schemas.batches import (
     MAX_BATCH,
     BatchEventSchema,

@@ -10,7 +10,7 @@ from flask import current_app, g, request, url_for
 from flask.views import MethodView
 
 from api.resources.blueprint import NOT_FOUND, Blueprint, problem
-from api.services import import_jobs
+from api.services.ingest import jobs as import_jobs
 from schemas.imports import ImportJobSchema, ImportUploadSchema
 
 blp = Blueprint(

@@ -18,8 +18,8 @@ from api.models import (
     EventSource,
     Location,
 )
-from api.services import imports
-from api.services.import_reading import Report
+from api.services.ingest import files as imports
+from api.services.ingest.reading import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = {

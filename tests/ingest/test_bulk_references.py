@@ -12,7 +12,9 @@ import psycopg
 from api import create_app
 from api.db import db
 from api.models import Event, EventActor
-from api.services import actors, bulk_references, ingest
+from api.services import actors
+from api.services.ingest import bulk_references
+from api.services.ingest import write as ingest
 from tests.conftest import PG_SCHEMA, SESSION_PG_URL
 from tests.ingest.conftest import counts, run_import
 

@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 
 from api.models import Event
-from api.services import bulk_sql, import_reading, ingest_records
+from api.services import bulk_sql
+from api.services.ingest import reading as import_reading
+from api.services.ingest import records as ingest_records
 from tests.ingest.conftest import (
     GDELT_COLUMNS,
     ID_COLUMNS,
@@ -610,7 +612,7 @@ def test_a_row_no_check_foresaw_is_reported_alone(app, export_file, monkeypatch)
 
 def test_the_length_limits_are_the_columns(app):
     from api.models import Actor, Article, Event, Location
-    from api.services.ingest_records import LIMITS
+    from api.services.ingest.records import LIMITS
 
     models = {"event": Event, "place": Location, "actor": Actor, "article": Article}
     for kind, limits in LIMITS.items():

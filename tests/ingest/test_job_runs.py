@@ -17,7 +17,8 @@ import pytest
 
 from api.models import ImportJob
 from api.models.base import utcnow
-from api.services import import_jobs, import_runs
+from api.services.ingest import jobs as import_jobs
+from api.services.ingest import runs as import_runs
 from tests.conftest import issue_key
 from tests.ingest.conftest import counts, get_json, render, sample_rows, upload
 

@@ -9,7 +9,8 @@ import gc
 import pytest
 
 from api.models import Event, Location, Revision
-from api.services import collector, import_reading
+from api.services.ingest import collector
+from api.services.ingest import reading as import_reading
 from tests.ingest.conftest import counts, run_import
 
 FORMATS = ["acled", "ucdp-ged", "gdelt"]

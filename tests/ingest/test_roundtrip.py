@@ -6,7 +6,7 @@ import io
 import pytest
 
 from api.http.export.event_columns import EVENTS
-from api.services.importers import dateline
+from api.services.ingest.formats import dateline
 from tests.conftest import issue_key
 from tests.ingest.conftest import counts, run_import
 

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 from api.http.export.columns import SAME, Cells, Export, column
 from api.services.export.writers import cell, chain_cells
-from api.services.native_ids import NATIVE_SOURCE, native_id
+from api.services.ingest.native_ids import NATIVE_SOURCE, native_id
 from schemas.events import EventSchema
 
 _NO_ACTORS = ("",) * 5

@@ -23,8 +23,8 @@ from api.models import Event
 from api.services import event_codes
 from api.services.export.rows import PLACE_ROWS, parent_chains
 from api.services.export.writers import chain_cells, csv_line
+from api.services.ingest.native_ids import NATIVE_SOURCE
 from api.services.listing import Listing
-from api.services.native_ids import NATIVE_SOURCE
 
 # Cells the client fills, and the header columns each group covers, in order.
 NAME_CELLS = ("event_name",)

@@ -10,7 +10,7 @@ source URL becomes an article.
 
 from datetime import UTC, date, datetime
 
-from api.services.importers.base import Row, RowError, built_once, decimal, text
+from api.services.ingest.formats.base import Row, RowError, built_once, decimal, text
 from reference.countries import fips_to_alpha3, to_alpha3
 
 SOURCE = "gdelt"

@@ -2,8 +2,8 @@
 
 from collections.abc import Callable, Iterator
 
-from api.services.importers import acled, dateline, gdelt, ucdp
-from api.services.importers.base import Row, RowError, read_csv
+from api.services.ingest.formats import acled, dateline, gdelt, ucdp
+from api.services.ingest.formats.base import Row, RowError, read_csv
 
 FORMATS: dict[str, Callable[[Row], dict]] = {
     "acled": acled.record,

@@ -16,11 +16,11 @@ import peewee as pw
 from api.db import db
 from api.models import ImportJob
 from api.models.base import current_author, utcnow
-from api.services import import_runs
 from api.services.common import get_or_404
 from api.services.errors import Conflict
-from api.services.import_reading import Report
-from api.services.imports import run_import
+from api.services.ingest import runs as import_runs
+from api.services.ingest.files import run_import
+from api.services.ingest.reading import Report
 
 # A job is queued, its lock not yet held, only between its upload and its
 # thread's start (the thread holds the lock while the job waits its turn).

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from api.db import db
-from api.services import ingest
-from api.services.collector import collecting_less_often
-from api.services.import_reading import (
+from api.services.ingest import write as ingest
+from api.services.ingest.collector import collecting_less_often
+from api.services.ingest.reading import (
     Report,
     chunks,
     chunks_read_elsewhere,

@@ -7,7 +7,7 @@ source attributes). Actor kinds come from ACLED's inter codes.
 
 from functools import lru_cache
 
-from api.services.importers.base import (
+from api.services.ingest.formats.base import (
     Row,
     RowError,
     built_once,

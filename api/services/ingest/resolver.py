@@ -4,12 +4,13 @@ from typing import TYPE_CHECKING
 
 from api.models import Actor, Article, Location
 from api.models.base import current_author, utcnow
-from api.services import bulk_references, bulk_sql, search
-from api.services.ingest_records import chain_key
+from api.services import bulk_sql, search
+from api.services.ingest import bulk_references
+from api.services.ingest.records import chain_key
 from reference.text import fold
 
 if TYPE_CHECKING:
-    from api.services.ingest_records import Prepared
+    from api.services.ingest.records import Prepared
 
 
 class Resolver:

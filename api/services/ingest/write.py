@@ -20,9 +20,9 @@ from api.models import (
     EventActor,
     EventSource,
 )
-from api.services import bulk_references, bulk_sql, history, search
-from api.services import ingest_identity as identity
-from api.services.ingest_records import (
+from api.services import bulk_sql, history, search
+from api.services.ingest import bulk_references, identity
+from api.services.ingest.records import (
     EVENT_COLUMNS,
     EVENT_FIELDS,
     Prepared,
@@ -31,7 +31,7 @@ from api.services.ingest_records import (
     record_errors,
     source_attributes,
 )
-from api.services.ingest_resolver import Resolver
+from api.services.ingest.resolver import Resolver
 
 # Callers take these from here: an ingest is prepared, resolved and written.
 __all__ = [

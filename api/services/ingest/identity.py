@@ -3,8 +3,8 @@
 import orjson
 
 from api.services import bulk_sql
-from api.services.ingest_records import PREPARED_COLUMNS, Prepared
-from api.services.native_ids import NATIVE_SOURCE, find_native
+from api.services.ingest.native_ids import NATIVE_SOURCE, find_native
+from api.services.ingest.records import PREPARED_COLUMNS, Prepared
 
 
 def existing(keys: list[tuple]) -> dict[tuple, tuple[int, str]]:

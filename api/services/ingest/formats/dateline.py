@@ -2,7 +2,7 @@
 
 Identity: a row is the event its ``source`` + ``source_id`` name. Every
 exported row has them; an event entered in Dateline, which has none, is
-exported as ``dateline`` + ``<id>@<created_at>`` (``api.services.native_ids``).
+exported as ``dateline`` + ``<id>@<created_at>`` (``api.services.ingest.native_ids``).
 An import creates the event under that identity or updates the one that has
 it; the instance that made an event finds it by that identity and leaves it
 without one. A file imported twice, or a later export of the same events,
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from api.services.export.writers import split_cell
-from api.services.importers.base import (
+from api.services.ingest.formats.base import (
     Row,
     RowError,
     choice,
@@ -39,7 +39,7 @@ from api.services.importers.base import (
     read_csv,
     text,
 )
-from api.services.ingest_records import EVENT_FIELDS
+from api.services.ingest.records import EVENT_FIELDS
 from reference.vocabulary import (
     ACTOR_KINDS,
     DATE_PRECISIONS,

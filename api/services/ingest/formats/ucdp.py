@@ -4,7 +4,7 @@ UCDP's three types of violence map to CAMEO codes; deaths become fatalities
 (the best estimate, with low and high kept); dates keep UCDP's own range.
 """
 
-from api.services.importers.base import (
+from api.services.ingest.formats.base import (
     Row,
     RowError,
     built_once,

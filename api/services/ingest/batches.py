@@ -4,7 +4,7 @@ from api.db import db
 from api.models import Actor, Article, Location
 from api.services.common import missing_ids
 from api.services.errors import InvalidData
-from api.services.ingest import Resolver, Tally, prepare, record_errors, write
+from api.services.ingest.write import Resolver, Tally, prepare, record_errors, write
 
 
 def _missing_references(records: list[dict]) -> dict:

@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from api.services import importers, ingest_records
-from api.services.collector import collecting_less_often
-from api.services.ingest_records import Prepared
+from api.services.ingest import formats as importers
+from api.services.ingest import records as ingest_records
+from api.services.ingest.collector import collecting_less_often
+from api.services.ingest.records import Prepared
 
 log = logging.getLogger(__name__)
 
