@@ -6,6 +6,7 @@ from api.services import history
 from api.services.common import apply, get_or_404
 from api.services.errors import Conflict, InvalidData
 from api.services.listing import Listing, key, parse_sort, to_datetime
+from api.services.loading import attach_aliases
 from reference.text import fold
 
 FIELDS = ("name", "kind", "country", "description")
@@ -15,21 +16,6 @@ SORTS = {
     "created_at": key(Actor.created_at, to_datetime),
     "updated_at": key(Actor.updated_at, to_datetime),
 }
-
-
-def attach_aliases(actors: list[Actor]) -> None:
-    """Load the aliases of all ``actors`` in one query."""
-    by_id = {actor.id: actor for actor in actors}
-    for actor in actors:
-        actor.aliases = []
-    rows = (
-        ActorAlias.select(ActorAlias.actor, ActorAlias.name)
-        .where(ActorAlias.actor.in_(list(by_id)))
-        .order_by(ActorAlias.id)
-        .tuples()
-    )
-    for actor_id, name in rows:
-        by_id[actor_id].aliases.append(name)
 
 
 def list_actors(

@@ -2,8 +2,7 @@
 
 from api.db import db
 from api.models import Actor, Article, Event, EventActor, EventSource, Location
-from api.services import event_codes, event_queries, history, search
-from api.services.actors import attach_aliases
+from api.services import event_codes, history, search
 from api.services.common import (
     apply,
     check_reference,
@@ -12,6 +11,7 @@ from api.services.common import (
     raise_if,
 )
 from api.services.errors import InvalidData
+from api.services.loading import attach, attach_aliases
 from api.services.precision import derive_date_end
 
 FIELDS = (
@@ -28,7 +28,7 @@ FIELDS = (
 
 def get_event(event_id: int, include=(), lock=False) -> Event:
     event = get_or_404(Event, event_id, lock=lock)
-    event_queries.attach([event], include)
+    attach([event], include)
     return event
 
 
@@ -143,7 +143,7 @@ def _save(event: Event, data: dict) -> Event:
                     for i, s in enumerate(sources)
                 ]
             ).execute()
-    event_queries.attach([event])
+    attach([event])
     search.index_event(event.id)
     history.record(event, action, before)
     return event

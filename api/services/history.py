@@ -26,6 +26,7 @@ from api.models.base import current_author, utcnow
 from api.services import bulk_sql
 from api.services.common import among
 from api.services.errors import InvalidFilter, NotFound
+from api.services.loading import load
 
 TYPES = {"article": Article, "actor": Actor, "location": Location, "event": Event}
 KIND_OF = {model: kind for kind, model in TYPES.items()}
@@ -242,22 +243,6 @@ def parse_cursor(cursor: str | None) -> int:
     raise InvalidFilter(
         "Invalid cursor.", {"after": ["Use the cursor of a previous page, or 0."]}
     )
-
-
-def load(model, ids: Iterable[int]) -> list:
-    """Records with their links, as snapshots need them."""
-    from api.services.actors import attach_aliases
-    from api.services.event_queries import attach
-
-    ids = list(ids)
-    if not ids:
-        return []
-    records = list(model.select().where(among(model.id, ids)).order_by(model.id))
-    if records and model is Event:
-        attach(records)
-    if records and model is Actor:
-        attach_aliases(records)
-    return records
 
 
 def record_created(model, ids: Iterable[int]) -> None:

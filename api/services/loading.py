@@ -1,0 +1,108 @@
+"""Records made whole for output: links, aliases and places with their ancestors.
+
+The one place that loads what a record carries beyond its own row. Queries,
+writes and history call it; it depends on models only, so none of them needs
+another to make a record whole.
+"""
+
+from collections.abc import Iterable
+
+from api.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    Event,
+    EventActor,
+    EventSource,
+    Location,
+    LocationAncestor,
+)
+from api.services.common import among
+
+
+def attach_aliases(actors: list[Actor]) -> None:
+    """Load the aliases of all ``actors`` in one query."""
+    by_id = {actor.id: actor for actor in actors}
+    for actor in actors:
+        actor.aliases = []
+    rows = (
+        ActorAlias.select(ActorAlias.actor, ActorAlias.name)
+        .where(ActorAlias.actor.in_(list(by_id)))
+        .order_by(ActorAlias.id)
+        .tuples()
+    )
+    for actor_id, name in rows:
+        by_id[actor_id].aliases.append(name)
+
+
+def attach(events: list[Event], include=()) -> None:
+    """Load links, and the records ``include`` names, for all ``events`` at once."""
+    by_id = {event.id: event for event in events}
+    for event in events:
+        event.actors, event.sources = [], []
+    links = (
+        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
+        .where(among(EventActor.event, by_id))
+        .order_by(EventActor.event, EventActor.position, EventActor.id)
+    )
+    for link in links.dicts():
+        by_id[link["event"]].actors.append(
+            {"actor_id": link["actor"], "role": link["role"]}
+        )
+    sources = (
+        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
+        .where(among(EventSource.event, by_id))
+        .order_by(EventSource.event, EventSource.position, EventSource.id)
+    )
+    for link in sources.dicts():
+        by_id[link["event"]].sources.append(
+            {"article_id": link["article"], "quote": link["quote"]}
+        )
+    if "actors" in include:
+        _embed(events, "actors", "actor_id", "actor", Actor, attach_aliases)
+    if "sources" in include:
+        _embed(events, "sources", "article_id", "article", Article)
+    if "location" in include:
+        _embed_locations(events)
+
+
+def _embed(events, links: str, id_key: str, name: str, model, then=None) -> None:
+    wanted = {link[id_key] for event in events for link in getattr(event, links)}
+    records = {r.id: r for r in model.select().where(model.id.in_(list(wanted)))}
+    if then and records:
+        then(list(records.values()))
+    for event in events:
+        for link in getattr(event, links):
+            link[name] = records.get(link[id_key])
+
+
+def _embed_locations(events: list[Event]) -> None:
+    wanted = {event.location_id for event in events if event.location_id}
+    places = {p.id: p for p in Location.select().where(Location.id.in_(list(wanted)))}
+    for place in places.values():
+        place.ancestors = []
+    above = (
+        Location.select(Location, LocationAncestor.location.alias("below"))
+        .join(LocationAncestor, on=(LocationAncestor.ancestor == Location.id))
+        .where(
+            LocationAncestor.location.in_(list(wanted)) & (LocationAncestor.depth > 0)
+        )
+        .order_by(LocationAncestor.location, LocationAncestor.depth)
+    )
+    for ancestor in above.objects():
+        places[ancestor.below].ancestors.append(ancestor)
+    for event in events:
+        event.place = places.get(event.location_id)
+
+
+def load(model, ids: Iterable[int]) -> list:
+    """Records of ``model`` by id, in id order, each with its links."""
+    ids = list(ids)
+    if not ids:
+        return []
+    records = list(model.select().where(among(model.id, ids)).order_by(model.id))
+    if records and model is Event:
+        attach(records)
+    if records and model is Actor:
+        attach_aliases(records)
+    return records
