@@ -3,16 +3,23 @@
 import logging
 from http import HTTPStatus
 
-from flask import current_app, request
+import peewee as pw
+
+from flask import Flask, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 import flask_smorest
 
+from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
+from api.services.history import tombstone_for
 from schemas.common import ProblemSchema
 
 log = logging.getLogger("dateline.errors")
 
 PROBLEM_MIMETYPE = "application/problem+json"
+
+# Database errors that pass: a lock held too long, a connection lost or refused.
+TRANSIENT = ("locked", "busy", "connect", "connection", "timeout", "terminat", "closed")
 
 # Werkzeug's wording for these speaks of "the URL"; say what the client should do.
 DETAILS = {
@@ -249,3 +256,110 @@ class Api(flask_smorest.Api):
             },
             lazy=True,
         )
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer the services' domain errors and the database's own as Problems."""
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(InvalidData, _invalid_data)
+    app.register_error_handler(InvalidFilter, _invalid_filter)
+    app.register_error_handler(pw.IntegrityError, _integrity)
+    app.register_error_handler(pw.OperationalError, _unavailable)
+    app.register_error_handler(pw.InterfaceError, _unavailable)
+    app.register_error_handler(OverflowError, _overflow)
+    app.register_error_handler(pw.DataError, _out_of_range)
+
+
+def _not_found(error: NotFound):
+    gone = tombstone_for(error)
+    if gone is None:
+        return problem_response(404, error.message)
+    if gone.merged_into is None:
+        # Still a 404, as clients expect of a deleted record; the tombstone (who
+        # and when) is in its history and in the change feed.
+        return problem_response(
+            404,
+            f"{error.record} {gone.record_id} was deleted at "
+            f"{gone.at.isoformat()}; see /{gone.record_type}s/{gone.record_id}"
+            "/history.",
+        )
+    target = _same_view_for(gone.record_type, gone.record_id, gone.merged_into)
+    if target is None or request.method not in ("GET", "HEAD"):
+        # A write is not redirected: it was meant for the record that is gone.
+        return problem_response(
+            404,
+            f"{error.record} {gone.record_id} was merged into "
+            f"{error.record.lower()} {gone.merged_into}.",
+        )
+    # A merged record lives on as another: send readers there.
+    return problem_response(
+        308,
+        f"Merged into {error.record} {gone.merged_into}.",
+        headers={"Location": target},
+    )
+
+
+def _same_view_for(kind: str, gone_id: int, survivor_id: int) -> str | None:
+    """This request's URL with the survivor's id where the path named the gone one.
+
+    None when the path does not name the gone record (a record it refers to
+    was merged away, not the one asked for).
+    """
+    args = dict(request.view_args or {})
+    name = f"{kind}_id"
+    if request.endpoint is None or args.get(name) != gone_id:
+        return None
+    args[name] = survivor_id
+    target = url_for(request.endpoint, **args)
+    if request.query_string:
+        target += "?" + request.query_string.decode()
+    return target
+
+
+def _conflict(error: Conflict):
+    return problem_response(
+        409, error.message, {"json": error.errors} if error.errors else None
+    )
+
+
+def _invalid_data(error: InvalidData):
+    return problem_response(422, None, {"json": error.errors})
+
+
+def _invalid_filter(error: InvalidFilter):
+    return problem_response(422, None, {"query": error.errors})
+
+
+def _integrity(error: pw.IntegrityError):
+    log.warning("integrity error: %s", error)
+    return problem_response(
+        409,
+        "The change conflicts with existing records: a unique value already "
+        "taken, or a reference to a record that is gone.",
+    )
+
+
+def _unavailable(error: pw.OperationalError | pw.InterfaceError):
+    text = str(error).lower()
+    if not any(word in text for word in TRANSIENT):
+        log.error("database error", exc_info=error)
+        return problem_response(500)
+    log.warning("database unavailable: %s", error)
+    return problem_response(
+        503,
+        "The database is busy or unreachable; retry shortly.",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _overflow(error: OverflowError):
+    log.warning("overflow: %s", error)
+    return problem_response(422, "A number is too large for its field.")
+
+
+def _out_of_range(error: pw.DataError):
+    log.warning("data error: %s", error)
+    return problem_response(
+        422, "A value does not fit its field (too long or out of range)."
+    )
