@@ -47,19 +47,18 @@ def open_database(url: str, pool_size: int = 8, busy_timeout_ms: int = 5000):
             lock_type="IMMEDIATE",
             pragmas={
                 # Only a new database takes it, before its first table (and
-                # before WAL). 8 KiB pages wrote a 200k-row import 25% faster
+                # before WAL). 8 KiB pages make a large import markedly faster
                 # than the 4 KiB default; 16 KiB gained little more and made
-                # lookups of scattered rows (events by actor) 2.5x slower.
+                # lookups of scattered rows (events by actor) much slower.
                 "page_size": 8192,
                 "journal_mode": "wal",
                 "foreign_keys": 1,
                 "synchronous": "normal",
                 "busy_timeout": busy_timeout_ms,
                 "cache_size": -32000,
-                # A large import grows the WAL to its own size (900 MB for
-                # 200k ACLED rows); without a limit the file keeps that size
-                # until the last connection closes, and a server's pooled
-                # connections stay open.
+                # A large import grows the WAL to its own size; without a
+                # limit the file keeps that size until the last connection
+                # closes, and a server's pooled connections stay open.
                 "journal_size_limit": WAL_SIZE_LIMIT,
             },
         )

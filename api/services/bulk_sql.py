@@ -1,6 +1,7 @@
 """Raw, parameterised SQL for bulk writes, where building each statement with
-the ORM would cost more than running it (see PERFORMANCE.md): one statement
-text per table, then the driver's executemany."""
+the ORM would cost more than running it (see "Measurements behind design
+choices in the code" in bench/README.md): one statement text per table, then
+the driver's executemany."""
 
 from datetime import UTC, date, datetime
 from operator import attrgetter, itemgetter
@@ -63,8 +64,8 @@ def _without_empty_columns(columns: tuple[str, ...], rows: list[tuple]):
     """The columns and rows without the columns that are NULL in every row.
 
     Left out, they are NULL all the same (no column of ours has a database
-    default); bound, each None cost Python's sqlite3 a failed adapter lookup,
-    an exception made and dropped: 7% of what an import's writer executed.
+    default); bound, each None costs Python's sqlite3 a failed adapter lookup,
+    an exception made and dropped, on every row an import writes.
     """
     keep = [i for i in range(len(columns)) if any(r[i] is not None for r in rows)]
     if len(keep) == len(columns) or not keep:
@@ -86,8 +87,8 @@ def reserve_ids(table: str, count: int) -> list[int]:
         return []
     if isinstance(db.obj, pw.PostgresqlDatabase):
         # The sequence named once, in a subquery: as nextval's argument
-        # pg_get_serial_sequence ran once an id, four fifths of the statement
-        # (0.4 of the 0.5 s a 200k-event import spent reserving its ids).
+        # pg_get_serial_sequence ran once an id, and was most of what
+        # reserving an import's ids cost.
         return [
             i
             for (i,) in select(
@@ -140,10 +141,10 @@ def _types(table: str, columns: tuple[str, ...]) -> list[int]:
 
 def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     # COPY streams the rows in one statement: executemany costs PostgreSQL a
-    # bind and an execution per row (40 us an event link; COPY a tenth). In
-    # binary the server parses no numbers, dates or timestamps (200k events
-    # copied in 3.1-3.3 s against 3.7-3.8 s); a chunk with a value binary
-    # would take otherwise than text goes as text, for the server to judge.
+    # bind and an execution per row, many times what COPY spends on one. In
+    # binary the server parses no numbers, dates or timestamps, so the copy
+    # is quicker still; a chunk with a value binary would take otherwise
+    # than text goes as text, for the server to judge.
     types = _types(table, columns)
     binary = _for_binary(rows, types)
     names = ", ".join(f'"{c}"' for c in columns)
@@ -163,7 +164,7 @@ def _for_binary(rows: list[tuple], types: list[int]) -> list[tuple] | None:
     """The rows as binary COPY takes them (dates as dates, not ISO text), or
     None if a value is not what its column's type takes from Python."""
     # Column by column, in C where it can be (map, set, min, max): checked
-    # value by value in Python, this cost a 200k-row import 0.3 s.
+    # value by value in Python, this showed in a large import's time.
     columns = list(zip(*rows, strict=True))
     dated = False
     for i, oid in enumerate(types):
@@ -224,7 +225,7 @@ def select(sql: str, params=()) -> list[tuple]:
     # An import's tables grow inside its transaction while their statistics
     # still describe them as they were: psycopg's prepared statements get a
     # generic plan made from those, which scans what an index should find
-    # (a 40x slower re-import at 50k rows), so each lookup is planned afresh.
+    # and made a re-import many times slower, so each lookup is planned afresh.
     cursor = db.cursor()
     with driver_errors():
         cursor.execute(sql, params, prepare=False)
@@ -232,9 +233,9 @@ def select(sql: str, params=()) -> list[tuple]:
 
 
 # Texts sent to PostgreSQL as one string, split by the server: psycopg quotes
-# and escapes an array's texts one by one in Python (0.8 s of a 200k-row
-# import's text index, the writer's and the server's time together, against
-# 0.2 s). The separator is a control character no text is expected to hold;
+# and escapes an array's texts one by one in Python, which made indexing an
+# import's texts several times slower, the writer's and the server's time
+# together. The separator is a control character no text is expected to hold;
 # texts that hold it go as an array.
 SEPARATOR = "\x1f"
 SPLIT_TEXTS = f"string_to_array(?, E'\\x{ord(SEPARATOR):02x}')"
@@ -255,7 +256,7 @@ def select_in(sql: str, params: tuple, values: list, size: int = 500) -> list[tu
 
     PostgreSQL takes them all as one array instead (``= ANY``): a statement
     planned once, where an IN list of 500 is planned value by value, and an
-    import asked for its events' identities twice a chunk (2 s of 200k rows).
+    import asks for its events' identities twice a chunk.
     """
     if isinstance(db.obj, pw.PostgresqlDatabase) and " IN ({marks})" in sql:
         values = list(values)

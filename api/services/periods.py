@@ -12,8 +12,8 @@ def truncate(column: pw.Field, interval: str) -> pw.Node:
     if not is_sqlite():
         if interval == "day":
             return column
-        # The days back to the period's first, subtracted from the date: a
-        # third cheaper per row than date_trunc, which goes through timestamps.
+        # The days back to the period's first, subtracted from the date:
+        # cheaper per row than date_trunc, which goes through timestamps.
         # Migration 009 keeps statistics on these very expressions, which
         # match only as the planner sees them: literals, not parameters.
         part = pw.SQL(
@@ -21,8 +21,8 @@ def truncate(column: pw.Field, interval: str) -> pw.Node:
         )
         back = pw.fn.date_part(part, column).cast("integer") - pw.SQL("1")
         return (column - back).cast("date")
-    # coerce(False): peewee would parse every result as a date with strptime
-    # (a third of the request's time), and fail on the prefixes anyway.
+    # coerce(False): peewee would parse every result as a date with strptime,
+    # much of the request's time, and fail on the prefixes anyway.
     return _sqlite_period(column, interval).coerce(False)
 
 

@@ -2,7 +2,8 @@
 
 Kept apart from the events service so that the import's reading process,
 which derives the end of every row's date, need not load the query code
-(and geopy, requests and the database drivers with it): 0.3 s of its start.
+(and geopy, requests and the database drivers with it), which would slow its
+start.
 """
 
 import calendar

@@ -77,9 +77,9 @@ def index_texts(
         return
     if _on_postgres():
         # One statement over two arrays: executemany costs PostgreSQL a bind
-        # and an execution per event, which doubled the time the parsing takes.
+        # and an execution per event, an overhead that rivalled the parsing.
         # New events cannot conflict, and ON CONFLICT costs every row a
-        # speculative insertion (2.5 of 17 s for 200k rows).
+        # speculative insertion.
         old = set(texts) if replacing is None else set(replacing) & set(texts)
         new = [i for i in texts if i not in old]
         for ids, upsert in ((new, False), (sorted(old), True)):

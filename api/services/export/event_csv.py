@@ -1,8 +1,8 @@
 """Event CSV lines written by PostgreSQL, for exports at the server's speed.
 
 Reading a million events into Python values and writing them out again costs
-the client about 40 µs an event; PostgreSQL writes the same text for a tenth
-of that. So on PostgreSQL the event CSV's cells are made in SQL, quoted as
+the client far more than it costs PostgreSQL to write the same text. So on
+PostgreSQL the event CSV's cells are made in SQL, quoted as
 :func:`writers.csv_line` quotes them and escaped as :func:`writers.cell` joins
 lists, and the client only joins each line from its pieces.
 

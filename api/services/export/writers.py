@@ -87,7 +87,7 @@ def csv_line(values: list) -> str:
     """One CSV record as the csv module writes it with minimal quoting.
 
     The csv module tests every character of every field against the dialect
-    in a call of its own: a third of an export's time. Here a row is joined
+    in a call of its own, a large part of an export's time. Here a row is joined
     at C speed and looked at once; only a row in which some field holds a
     comma, a quote or a line break is joined again field by field.
     """

@@ -1,9 +1,9 @@
 """Foreign keys of a bulk write checked once a chunk, not once a row (PostgreSQL).
 
 PostgreSQL checks each foreign key of each inserted row with a query of its
-own. In a 200k-row ACLED import those checks took a fifth of the server's
-time (perf: AfterTriggerEndQuery 22%, most of it starting an executor per
-row). Where the role may set ``session_replication_role`` (a superuser, or
+own. In a large import those checks take a good part of the server's time,
+most of it starting an executor per row. Where the role may set
+``session_replication_role`` (a superuser, or
 on PostgreSQL 15 and later a role granted SET on it), a bulk write turns the
 per-row checks off for its own inserts and checks what it references itself:
 one query per referenced table, taking the lock the per-row check takes
@@ -49,8 +49,8 @@ class Held:
     A lock taken FOR KEY SHARE lasts until the transaction ends, and no other
     transaction can delete what it holds, so a second check would find the
     same. An import's chunks name the same places and actors again and
-    again: checking them once, not once a chunk, saved 0.5 s of a 200k-row
-    ACLED import. The ids are forgotten when the transaction they were
+    again: checking them once, not once a chunk, spares the server the same
+    checks in every chunk. The ids are forgotten when the transaction they were
     locked in is no longer the current one (an import that commits chunk by
     chunk starts one a chunk).
     """

@@ -137,7 +137,7 @@ def _digest(record: dict, attributes: str | None, parts: list[bytes]) -> str:
 
     ``attributes`` is the attributes' JSON and ``parts`` the sorted JSON of
     each inline place, actor and article, in the record's order: serialising
-    the whole record once more was a third of what preparing it cost.
+    the whole record once more was a large part of what preparing it cost.
     """
     rest = {name: value for name, value in record.items() if name not in _PARTS}
     rest["has_location"] = record.get("location") is not None
@@ -150,7 +150,7 @@ def _digest(record: dict, attributes: str | None, parts: list[bytes]) -> str:
         for link in record.get("sources") or ()
     ]
     # SHA-256 cut to the column's 32 characters: with the CPU's SHA
-    # instructions it costs half of MD5, over some 2 KB a row.
+    # instructions it is cheaper than MD5 over a row's text.
     digest = hashlib.sha256(
         orjson.dumps(rest, option=orjson.OPT_SORT_KEYS, default=str)
     )
@@ -268,8 +268,8 @@ def prepare(record: dict, seen: Seen | None = None) -> Prepared:
     end = get("date_end") or derive_date_end(start, precision)
     fields = {n: get(n) for n in EVENT_FIELDS}
     fields["date_precision"] = precision
-    # ISO text, as both databases take it: bound as dates, each cost Python's
-    # sqlite3 a call of its date adapter (3% of what the writer executed).
+    # ISO text, as both databases take it: bound as dates, each would cost
+    # Python's sqlite3 a call of its date adapter, on every row written.
     fields["date_start"], fields["date_end"] = start.isoformat(), end.isoformat()
     attributes = get("source_attributes")
     if attributes is not None:

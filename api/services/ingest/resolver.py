@@ -34,8 +34,8 @@ class Resolver:
         self.loaded_actor_sources: set[str] = set()
         self.articles: dict[str, int] = {}
         # The closure rows of places created since the last flush(): written
-        # a chunk at a time, each place's own statement cost PostgreSQL 1.5 ms
-        # (2.5 s of a 200k-row ACLED import, which creates 1,650 places).
+        # a chunk at a time, as a statement of its own for each place cost
+        # PostgreSQL enough to show in an import that creates many places.
         self.ancestors: list[tuple[int, int, int]] = []
         # Records this import created, for their revisions.
         self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
@@ -205,7 +205,7 @@ class Resolver:
     def _find_actor(self, folded: str, country: str | None) -> int | None:
         # Found by name first, the country checked on what the name finds:
         # given "country = ?" both databases walked every actor of the
-        # country (8-14 ms a lookup with 50,000 of them, against 0.04 ms).
+        # country, so each lookup slowed as the country's actors grew.
         rows = bulk_sql.select(
             "SELECT min(id) FROM ("
             "SELECT id FROM actor WHERE search_name = ? "
