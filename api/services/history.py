@@ -10,7 +10,7 @@ A creation is stored without its data: until the record's next change, the
 record itself holds it, and that change stores it (every change has the
 record as it was). Readers get it filled in (``with_data``). Bulk imports
 write a creation per event, and storing each row twice, once in the event and
-once in its revision, was a quarter of an import's time and half its size.
+once in its revision, cost imports much of their time and size.
 """
 
 from collections.abc import Iterable
