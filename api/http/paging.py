@@ -1,12 +1,19 @@
-"""Pagination of service listings: page numbers with totals, or keyset cursors."""
+"""Pagination of service listings: page numbers with totals, or keyset cursors.
 
+The one pager: :class:`PeeweePage` cuts a Listing into the page asked for, and
+:class:`Paging` (mixed into the Blueprint) writes X-Pagination, Link and
+X-Next-Cursor for it. Exports stream before paging and never reach either.
+"""
+
+import json
 from urllib.parse import urlencode
 
-from flask import Response, request
+from flask import request
 
 from flask_smorest import Page
 
 from api.services.errors import InvalidFilter
+from api.services.listing import COUNT_LIMIT
 
 # Stands for "not counted" where flask-smorest wants a number: cursor scans
 # never COUNT, whatever the size of the result.
@@ -17,10 +24,6 @@ class PeeweePage(Page):
     """Pages a :class:`api.services.listing.Listing` with LIMIT, never a slice."""
 
     def __init__(self, collection, page_params):
-        if isinstance(collection, Response):
-            # An export streams every row itself: nothing to cut.
-            super().__init__(collection, page_params)
-            return
         if collection.cursor is not None and "page" in request.args:
             raise InvalidFilter(
                 "page and cursor do not mix.",
@@ -31,14 +34,10 @@ class PeeweePage(Page):
 
     @property
     def items(self):
-        if isinstance(self.collection, Response):
-            return self.collection
         return self.collection.page(self.page_params.page, self.page_params.page_size)
 
     @property
     def item_count(self):
-        if isinstance(self.collection, Response):
-            return NOT_COUNTED
         count = self.collection.count()
         return NOT_COUNTED if count is None else count
 
@@ -68,3 +67,32 @@ def pagination_headers(page_params) -> dict[str, str]:
     if page < last:
         links.append(_link("next", page=page + 1))
     return {"Link": ", ".join(links)}
+
+
+class Paging:
+    """Pagination metadata for flask-smorest's Blueprint: totals capped at
+    COUNT_LIMIT (and whether they are exact), or a cursor scan's next cursor."""
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        headers = dict(headers or {})
+        listing = getattr(page_params, "listing", None)
+        if listing is None or listing.cursor is None:
+            exact = page_params.item_count <= COUNT_LIMIT
+            page_params.item_count = min(page_params.item_count, COUNT_LIMIT)
+            result, headers = super()._set_pagination_metadata(
+                page_params, result, headers
+            )
+            metadata = json.loads(headers[self.PAGINATION_HEADER_NAME])
+            metadata["total_is_exact"] = exact
+            headers[self.PAGINATION_HEADER_NAME] = json.dumps(metadata)
+        else:
+            headers[self.PAGINATION_HEADER_NAME] = json.dumps(
+                {"page_size": page_params.page_size, "next_cursor": listing.next_cursor}
+            )
+        headers.update(pagination_headers(page_params))
+        return result, headers
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        super()._document_pagination_metadata(spec, resp_doc)
+        # What pagination_headers sends beside X-Pagination.
+        resp_doc["headers"].update({"Link": "LINK", "X-Next-Cursor": "NEXT_CURSOR"})

@@ -37,9 +37,9 @@ EXAMPLE = {
 class Actors(MethodView):
     @blp.etag
     @blp.arguments(ActorQueryArgsSchema, location="query")
+    @exportable(blp, ACTORS)
     @blp.response(200, ActorSchema(many=True))
     @blp.paginate(PeeweePage)
-    @exportable(blp, ACTORS)
     def get(self, filters):
         """List actors"""
         return actors.list_actors(**filters)
@@ -94,10 +94,10 @@ class ActorById(MethodView):
 class ActorEvents(MethodView):
     @blp.etag
     @blp.arguments(ActorEventQueryArgsSchema, location="query")
+    @exportable(blp, EVENTS)
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
-    @exportable(blp, EVENTS)
     def get(self, filters, actor_id):
         """List the events an actor takes part in"""
         actors.get_actor(actor_id)

@@ -47,9 +47,9 @@ EXAMPLE = {
 class Articles(MethodView):
     @blp.etag
     @blp.arguments(ArticleQueryArgsSchema, location="query")
+    @exportable(blp, ARTICLES)
     @blp.response(200, ArticleSchema(many=True))
     @blp.paginate(PeeweePage)
-    @exportable(blp, ARTICLES)
     def get(self, filters):
         """List articles"""
         return articles.list_articles(**filters)
@@ -113,10 +113,10 @@ class ArticleById(MethodView):
 class ArticleEvents(MethodView):
     @blp.etag
     @blp.arguments(ArticleEventQueryArgsSchema, location="query")
+    @exportable(blp, EVENTS)
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
-    @exportable(blp, EVENTS)
     def get(self, filters, article_id):
         """List the events an article reports"""
         articles.get_article(article_id)

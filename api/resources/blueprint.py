@@ -1,8 +1,6 @@
 """The Blueprint every resource uses, with Dateline's If-Match policy."""
 
-import json
-
-from flask import Response, current_app, request
+from flask import current_app, request
 from werkzeug.datastructures import CombinedMultiDict
 
 import flask_smorest
@@ -10,10 +8,9 @@ from flask_smorest.utils import get_appcontext
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 
-from api.http.paging import pagination_headers
+from api.http.paging import Paging
 from api.http.problems import PROBLEM_MIMETYPE
 from api.http.problems import problem as problem_body
-from api.services.listing import COUNT_LIMIT
 from schemas.common import ProblemSchema
 
 
@@ -26,7 +23,7 @@ class _Parser(FlaskParser):
         return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
 
 
-class Blueprint(flask_smorest.Blueprint):
+class Blueprint(Paging, flask_smorest.Blueprint):
     """flask-smorest's Blueprint; If-Match is required only when configured.
 
     Without If-Match a write applies unconditionally; with a stale one it is a
@@ -45,32 +42,6 @@ class Blueprint(flask_smorest.Blueprint):
     def _check_precondition(self):
         if current_app.config.get("DATELINE_REQUIRE_IF_MATCH"):
             super()._check_precondition()
-
-    def _set_pagination_metadata(self, page_params, result, headers):
-        if isinstance(result, Response):
-            return result, headers  # a streamed export: every row, no pages
-        headers = dict(headers or {})
-        listing = getattr(page_params, "listing", None)
-        if listing is None or listing.cursor is None:
-            exact = page_params.item_count <= COUNT_LIMIT
-            page_params.item_count = min(page_params.item_count, COUNT_LIMIT)
-            result, headers = super()._set_pagination_metadata(
-                page_params, result, headers
-            )
-            metadata = json.loads(headers[self.PAGINATION_HEADER_NAME])
-            metadata["total_is_exact"] = exact
-            headers[self.PAGINATION_HEADER_NAME] = json.dumps(metadata)
-        else:
-            headers[self.PAGINATION_HEADER_NAME] = json.dumps(
-                {"page_size": page_params.page_size, "next_cursor": listing.next_cursor}
-            )
-        headers.update(pagination_headers(page_params))
-        return result, headers
-
-    def _document_pagination_metadata(self, spec, resp_doc):
-        super()._document_pagination_metadata(spec, resp_doc)
-        # What api.http.paging.pagination_headers sends beside X-Pagination.
-        resp_doc["headers"].update({"Link": "LINK", "X-Next-Cursor": "NEXT_CURSOR"})
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)

@@ -53,9 +53,9 @@ EXAMPLE = {
 class Events(MethodView):
     @blp.etag
     @blp.arguments(EventQueryArgsSchema, location="query")
+    @exportable(blp, EVENTS)
     @blp.response(200, EventSchema(many=True))
     @blp.paginate(PeeweePage)
-    @exportable(blp, EVENTS)
     def get(self, filters):
         """List events"""
         return event_queries.list_events(**filters)

@@ -40,9 +40,9 @@ EXAMPLE = {
 class Locations(MethodView):
     @blp.etag
     @blp.arguments(LocationQueryArgsSchema, location="query")
+    @exportable(blp, LOCATIONS)
     @blp.response(200, LocationSchema(many=True))
     @blp.paginate(PeeweePage)
-    @exportable(blp, LOCATIONS)
     def get(self, filters):
         """List locations"""
         return locations.list_locations(**filters)
@@ -103,10 +103,10 @@ class LocationById(MethodView):
 class LocationChildren(MethodView):
     @blp.etag
     @blp.arguments(LocationChildrenArgsSchema, location="query")
+    @exportable(blp, LOCATIONS)
     @blp.response(200, LocationSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
-    @exportable(blp, LOCATIONS)
     def get(self, args, location_id):
         """List the locations directly inside a location"""
         locations.get_location(location_id)
@@ -127,10 +127,10 @@ class LocationAncestors(MethodView):
 class LocationEvents(MethodView):
     @blp.etag
     @blp.arguments(LocationEventQueryArgsSchema, location="query")
+    @exportable(blp, EVENTS)
     @blp.response(200, EventSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
-    @exportable(blp, EVENTS)
     def get(self, filters, location_id):
         """List the events at a location or anywhere inside it"""
         locations.get_location(location_id)

@@ -1,5 +1,6 @@
 """Lists as CSV, NDJSON or GeoJSON: negotiation, streaming and their OpenAPI."""
 
+import inspect
 from functools import wraps
 
 from flask import current_app, request, stream_with_context
@@ -68,11 +69,14 @@ def negotiate(requested: str | None, offered: tuple[str, ...]) -> str:
 def exportable(blp, export: Export):
     """Let a list view answer in every format ``export`` offers, chosen per request.
 
-    The view stays as it is: it returns a Listing, which pages as JSON by
-    default, and is otherwise streamed whole, from its cursor on.
+    Goes above the view's response and paginate decorators: JSON goes through
+    them and pages; any other format streams the view's Listing whole, from its
+    cursor on, before a pager could see it.
     """
 
     def decorator(func):
+        listing_of = inspect.unwrap(func)
+
         @wraps(func)
         def view(*args, **kwargs):
             filters = args[-1]
@@ -81,13 +85,32 @@ def exportable(blp, export: Export):
                 return func(*args, **kwargs)
             _refuse_shaping(filters)
             filters["cursor"] = filters.get("cursor") or ""
-            return stream(func(*args, **kwargs), export, chosen)
+            return stream(listing_of(*args, **kwargs), export, chosen)
 
+        paged = len(view._apidoc["response"]["responses"][200])
         for name in reversed(export.formats[1:]):
             view = blp.alt_response(200, **_document(export, name))(view)
-        return blp.alt_response(406, **NOT_ACCEPTABLE)(view)
+        view = blp.alt_response(406, **NOT_ACCEPTABLE)(view)
+        _document_formats_first(view._apidoc["response"]["responses"], paged)
+        return view
 
     return decorator
+
+
+def _document_formats_first(responses: dict, paged: int) -> None:
+    """The formats' 200 entries before the JSON page's, and 406 right after 200.
+
+    The decorators below (response, paginate, alt_response) documented the
+    JSON page first; the formats' description of a 200 (what changes with
+    ``format``) is the one the document keeps, and the 406 they add belongs
+    beside the 200 it qualifies, not after the view's other errors.
+    """
+    ok = responses[200]
+    ok[:] = ok[paged:] + ok[:paged]
+    rest = {code: doc for code, doc in responses.items() if code not in (200, 406)}
+    refused = responses[406]
+    responses.clear()
+    responses.update({200: ok, 406: refused, **rest})
 
 
 def _refuse_shaping(filters: dict) -> None:
