@@ -241,7 +241,7 @@ def test_a_generated_client_uploads_a_file_and_follows_its_job(
     app.config["DATELINE_IMPORTS_INLINE"] = True
     app.config["DATELINE_IMPORT_DIR"] = str(tmp_path)
     m = generated("models")
-    sample = ROOT / "tests" / "ingest" / "fixtures" / "acled_2022_sample.csv"
+    sample = ROOT / "tests/services/ingest/fixtures/acled_2022_sample.csv"
     upload = m.ImportUpload(
         format_=m.ImportUploadFormat("acled"),
         file=generated("types").File(

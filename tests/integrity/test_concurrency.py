@@ -15,7 +15,6 @@ from collections import Counter
 import pytest
 
 from tests.conftest import REQUIRE_PG, _pg_unreachable_reason
-from tests.ingest.conftest import render, sample_rows
 from tests.integrity.helpers import replay
 from tests.integrity.live_db import (
     WriteProbe,
@@ -39,6 +38,7 @@ from tests.integrity.workloads import (
     run_threads,
     wait_until,
 )
+from tests.services.ingest.conftest import render, sample_rows
 
 WRITERS, CYCLES = 8, 25
 BATCH_THREADS, BATCHES_EACH = 4, 6

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from tests.helpers import ids
+
 ACTOR_KINDS = [
     "person",
     "state",
@@ -23,12 +25,6 @@ ACTOR_KINDS = [
     "protesters",
     "other",
 ]
-
-
-def ids(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, response.get_json()
-    return [record["id"] for record in response.get_json()]
 
 
 def error_at(response, field, location="json"):

@@ -4,13 +4,9 @@ import json
 
 import pytest
 
+from tests.helpers import ids
+
 URL = "https://www.urdupoint.com/en/world/nato-idlib-860425.html"
-
-
-def ids(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, response.get_json()
-    return [record["id"] for record in response.get_json()]
 
 
 def error_at(response, field, location="json"):

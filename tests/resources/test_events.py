@@ -4,11 +4,7 @@ import json
 
 import pytest
 
-
-def ids(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, response.get_json()
-    return [event["id"] for event in response.get_json()]
+from tests.helpers import ids
 
 
 def error_at(response, *path):

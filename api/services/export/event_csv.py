@@ -10,7 +10,7 @@ What recurs across an export stays in Python: the code's name (from the
 codebook) and the place's cells, made once per place by the same writer as
 the rest of the app, floats included (``str`` and PostgreSQL's ``float8``
 text differ: ``35.0`` against ``35``). The SQL path must give the file the
-Python path gives, byte for byte; ``tests/services/test_event_csv.py`` holds
+Python path gives, byte for byte; ``tests/services/export/test_event_csv.py`` holds
 it to that on awkward values.
 """
 

@@ -1,6 +1,6 @@
 """Ingest fixtures: small real export files written under tmp_path, and counts.
 
-The rows come from tests/ingest/fixtures (real rows; see SOURCES.md there).
+The rows come from tests/services/ingest/fixtures (real rows; see SOURCES.md there).
 Tests change them by column name and write them back in the format's layout.
 """
 

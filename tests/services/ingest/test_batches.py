@@ -4,7 +4,7 @@ import pytest
 
 from api.models import Event
 from tests.conftest import issue_key
-from tests.ingest.conftest import counts, get_json
+from tests.services.ingest.conftest import counts, get_json
 
 IDLIB = {"name": "Idlib Governorate", "kind": "admin1", "country": "SYR"}
 SYRIA = {"name": "Syria", "kind": "country", "country": "SY"}

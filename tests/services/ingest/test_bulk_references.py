@@ -16,7 +16,7 @@ from api.services import actors
 from api.services.ingest import bulk_references
 from api.services.ingest import write as ingest
 from tests.conftest import PG_SCHEMA, SESSION_PG_URL
-from tests.ingest.conftest import counts, run_import
+from tests.services.ingest.conftest import counts, run_import
 
 
 def _record(**over) -> dict:

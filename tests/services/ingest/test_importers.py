@@ -8,7 +8,7 @@ from api.models import Event
 from api.services import bulk_sql
 from api.services.ingest import reading as import_reading
 from api.services.ingest import records as ingest_records
-from tests.ingest.conftest import (
+from tests.services.ingest.conftest import (
     GDELT_COLUMNS,
     ID_COLUMNS,
     counts,

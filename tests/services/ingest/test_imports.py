@@ -9,7 +9,7 @@ import pytest
 
 from api import create_app
 from tests.conftest import issue_key
-from tests.ingest.conftest import (
+from tests.services.ingest.conftest import (
     counts,
     events_by_source_id,
     get_json,

@@ -20,7 +20,7 @@ from api.models.base import utcnow
 from api.services.ingest import jobs as import_jobs
 from api.services.ingest import runs as import_runs
 from tests.conftest import issue_key
-from tests.ingest.conftest import counts, get_json, render, sample_rows, upload
+from tests.services.ingest.conftest import counts, get_json, render, sample_rows, upload
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import pytest
 from api.models import Event, Location, Revision
 from api.services.ingest import collector
 from api.services.ingest import reading as import_reading
-from tests.ingest.conftest import counts, run_import
+from tests.services.ingest.conftest import counts, run_import
 
 FORMATS = ["acled", "ucdp-ged", "gdelt"]
 

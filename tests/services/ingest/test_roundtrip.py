@@ -8,7 +8,7 @@ import pytest
 from api.http.export.event_columns import EVENTS
 from api.services.ingest.formats import dateline
 from tests.conftest import issue_key
-from tests.ingest.conftest import counts, run_import
+from tests.services.ingest.conftest import counts, run_import
 
 # Each instance's own: everything else must come back as it left.
 INSTANCE_COLUMNS = (
