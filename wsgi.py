@@ -1,4 +1,4 @@
-"""WSGI entry point: gunicorn wsgi:app, or flask --app wsgi."""
+"""WSGI entry point: python -m api.serve (Granian), or flask --app wsgi."""
 
 from api import create_app
 

@@ -10,7 +10,8 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from api.cli import register_commands
 from api.config import Config
 from api.db import init_db
-from api.http.auth import init_auth
+from api.http.auth import init_auth, init_identity
+from api.http.export.slots import init_slots
 from api.http.idempotency import init_idempotency
 from api.http.jsonio import OrjsonProvider
 from api.http.limits import init_limits
@@ -67,15 +68,19 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     configure_logging(app.config["DATELINE_LOG_LEVEL"])
 
-    # Order matters: request ids first, then the database, how often a caller
-    # may call (failed attempts count), who is calling, then what they sent.
+    # Order matters: request ids first, then the database, who is calling (the
+    # key looked up once), how often they may call (by key, or by address when
+    # the key is missing or refused, so failed attempts count), whether they
+    # may, then what they sent.
     init_observability(app)
     # Ids in paths are 32-bit like the columns they name; larger ones are 404s.
     app.url_map.converters["int"] = BoundedInt
     init_db(app)
+    init_identity(app)
     init_limits(app)
     init_auth(app)
     init_idempotency(app)
+    init_slots(app)
     api = Api(app)
     register_blueprints(api)
     init_request_guard(app)

@@ -2,11 +2,15 @@
 
 import os
 
+from marshmallow.validate import OneOf
+
 from environs import Env
 
 env = Env()
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/dateline.db"
+# GET /metrics: open to all, for an admin key, or a 404 (scraped elsewhere).
+METRICS_MODES = ("open", "key", "off")
 
 
 class Config:
@@ -30,10 +34,20 @@ class Config:
         self.REDIS_URL = env.str("REDIS_URL", "") or None
         self.DATELINE_RATE_LIMIT = env.str("DATELINE_RATE_LIMIT", "300/minute")
         self.DATELINE_READS_REQUIRE_KEY = env.bool("DATELINE_READS_REQUIRE_KEY", False)
+        # Metrics tell anyone who reads them how the service is used and where
+        # it is slow: closed unless opened on purpose (README, production).
+        self.DATELINE_METRICS = env.str(
+            "DATELINE_METRICS", "key", validate=OneOf(METRICS_MODES)
+        )
         self.DATELINE_CORS_ORIGINS = env.list("DATELINE_CORS_ORIGINS", ["*"])
         self.DATELINE_TRUSTED_PROXIES = env.int("DATELINE_TRUSTED_PROXIES", 0)
         self.DATELINE_LOG_LEVEL = env.str("DATELINE_LOG_LEVEL", "INFO")
         self.DATELINE_EXPORT_BATCH_SIZE = env.int("DATELINE_EXPORT_BATCH_SIZE", 1000)
+        # Exports streaming at once in one worker process, and per client in it.
+        self.DATELINE_EXPORT_SLOTS = env.int("DATELINE_EXPORT_SLOTS", 3)
+        self.DATELINE_EXPORT_SLOTS_PER_CLIENT = env.int(
+            "DATELINE_EXPORT_SLOTS_PER_CLIENT", 2
+        )
 
         self.API_TITLE = "Dateline"
         self.API_VERSION = "1.0.0"

@@ -54,10 +54,6 @@ def _start():
 
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    # The rate limiter adds Retry-After to every response; it means something
-    # only when the client is told to come back later.
-    if response.status_code not in (429, 503):
-        response.headers.pop("Retry-After", None)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     docs = request.blueprint == "docs"
@@ -81,7 +77,7 @@ def init_observability(app: Flask) -> PrometheusMetrics:
     """Request ids and access logs, security headers and Prometheus metrics."""
     app.before_request(_start)
     app.after_request(_finish)
-    # Under gunicorn, workers share metrics through PROMETHEUS_MULTIPROC_DIR.
+    # Worker processes (api.serve) share metrics through PROMETHEUS_MULTIPROC_DIR.
     registry = None if multiprocess_mode() else CollectorRegistry(auto_describe=True)
     metrics = PrometheusMetrics(
         app,

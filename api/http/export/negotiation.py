@@ -12,6 +12,7 @@ import orjson
 from api.db import db
 from api.http.export.columns import ACTORS, ARTICLES, LOCATIONS, Export
 from api.http.export.event_columns import EVENTS
+from api.http.export.slots import hold_slot
 from api.resources.blueprint import problem
 from api.services.export import event_csv, writers
 from api.services.export import rows as export_rows
@@ -28,11 +29,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8; header=present",
 }
 DEFAULT_BATCH_SIZE = 1000
-
-
-def heartbeat() -> None:
-    """Called after each exported batch; gunicorn.conf.py points it at the
-    worker's notify, so a stream that makes progress is never taken for hung."""
 
 
 NOT_ACCEPTABLE = problem(
@@ -147,9 +143,7 @@ def stream(listing, export: Export, name: str):
         # or until the client goes away and the server closes the generator.
         db.connect(reuse_if_open=True)
         try:
-            for batch in rows:
-                yield batch
-                heartbeat()
+            yield from rows
         finally:
             db.close()
 
@@ -161,11 +155,14 @@ def stream(listing, export: Export, name: str):
         chunks = writers.ndjson_chunks(batches(), export.record)
     else:
         chunks = writers.geojson_chunks(batches(), export.record, export.point)
-    return current_app.response_class(
+    release = hold_slot()
+    response = current_app.response_class(
         stream_with_context(chunks),
         content_type=CONTENT_TYPES[name],
         headers={"Content-Disposition": attachment(name)},
     )
+    response.call_on_close(release)
+    return response
 
 
 def attachment(extension: str, inline: bool = False) -> str:

@@ -3,7 +3,8 @@ stopped is reported failed, not "running" for ever.
 
 A worker killed or recycled mid-import takes the import's thread and its
 transaction with it; the job must then say what happened and what to do.
-The same with a real gunicorn worker killed mid-import: tests/integrity.
+The same with a worker process of the real server (Granian) killed mid-import:
+tests/integrity/test_concurrency.py.
 """
 
 import os
