@@ -6,6 +6,8 @@ from urllib.parse import urlsplit, urlunsplit
 import peewee as pw
 from playhouse import db_url
 
+from flask import request
+
 db = pw.DatabaseProxy()
 
 # Our URLs name the database, not the driver: pool connections (a new connection
@@ -78,7 +80,11 @@ def init_db(app):
 
     @app.before_request
     def _connect():
-        db.connect(reuse_if_open=True)
+        # A view may answer without a connection (liveness) or open its own to
+        # report on it (readiness): an outage must not turn either into a 503.
+        view = app.view_functions.get(request.endpoint)
+        if getattr(getattr(view, "view_class", None), "needs_database", True):
+            db.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(_exc):

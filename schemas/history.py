@@ -1,10 +1,75 @@
 """Revisions and the change feed."""
 
+from datetime import UTC, date, datetime
+
 import marshmallow as ma
 
+from schemas.actors import ActorSchema
+from schemas.articles import ArticleSchema
 from schemas.common import InputSchema, id_field
+from schemas.events import EventSchema
+from schemas.fields import PlainInteger
+from schemas.locations import LocationSchema
 
 RECORD_TYPES = ("article", "actor", "location", "event")
+# What GET /<records>/<id> dumps each record type with (no include, no fields).
+RECORD_SCHEMAS = {
+    "article": ArticleSchema(),
+    "actor": ActorSchema(),
+    "location": LocationSchema(),
+    "event": EventSchema(),
+}
+DATA_EXAMPLE = {
+    "source": None,
+    "source_id": None,
+    "source_file": None,
+    "source_imported_at": None,
+    "source_attributes": None,
+    "event_code": "190",
+    "summary": "Strikes on Saraqib.",
+    "date_start": "2020-02-27",
+    "date_end": "2020-02-27",
+    "date_precision": "day",
+    "location_id": 3,
+    "geo_precision": "exact",
+    "fatalities": 34,
+    "actors": [{"actor_id": 4, "role": "initiator"}],
+    "sources": [{"article_id": 1, "quote": "33 soldiers died."}],
+    "id": 7,
+    "created_at": "2020-03-09T12:00:00+00:00",
+    "updated_at": "2020-03-09T12:30:00+00:00",
+}
+
+
+def _typed(schema: ma.Schema, stored: dict) -> dict:
+    """The stored JSON with dates and times as the objects the schema dumps."""
+    typed = dict(stored)
+    for name, field in schema.fields.items():
+        value = stored.get(name)
+        if not isinstance(value, str):
+            continue
+        if isinstance(field, ma.fields.DateTime):
+            moment = datetime.fromisoformat(value)
+            # Stored as the models hold them: UTC, with or without its offset.
+            typed[name] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        elif isinstance(field, ma.fields.Date):
+            typed[name] = date.fromisoformat(value)
+    return typed
+
+
+class RecordData(ma.fields.Dict):
+    """A revision's record, dumped by the schema GET /<records>/<id> dumps it with.
+
+    Revisions store the whole row (who created it, internal columns), as they
+    always have; shaping it when read keeps them as stored, costs imports
+    nothing, and follows the record schemas as they change.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        schema = RECORD_SCHEMAS[obj.record_type]
+        return schema.dump(_typed(schema, value))
 
 
 class RevisionSchema(ma.Schema):
@@ -38,11 +103,15 @@ class RevisionSchema(ma.Schema):
             "example": {"fatalities": [33, 34]},
         },
     )
-    data = ma.fields.Dict(
+    data = RecordData(
         allow_none=True,
         metadata={
-            "description": "The whole record after the change; null when it was "
-            "deleted or merged away (a tombstone)."
+            "description": "The whole record after the change, exactly as "
+            "GET /<records>/<id> returns it (without include or fields): the "
+            "same fields, values in the same formats, an Article, Actor, "
+            "Location or Event by record_type. null when it was deleted or "
+            "merged away (a tombstone).",
+            "example": DATA_EXAMPLE,
         },
     )
     merged_into = ma.fields.Integer(
@@ -61,7 +130,7 @@ class ChangesArgsSchema(ma.Schema):
             "example": "0",
         },
     )
-    limit = ma.fields.Integer(
+    limit = PlainInteger(
         load_default=100,
         validate=ma.validate.Range(min=1, max=1000),
         metadata={"description": "At most this many changes (1-1000).", "example": 100},

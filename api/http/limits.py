@@ -1,8 +1,6 @@
-"""Rate limits per API key (per address when anonymous), on Redis or in memory."""
+"""Rate limits per API key (per address otherwise), on Redis or in memory."""
 
-import hashlib
-
-from flask import Flask, request
+from flask import Flask, g, request
 
 from flask_limiter import Limiter
 
@@ -10,16 +8,35 @@ EXEMPT_BLUEPRINTS = {"Operations", "docs", "api-docs"}
 
 
 def rate_key() -> str:
-    # Counted before the key is checked, so that failed attempts cost budget
-    # too: by a digest of the credential, or by address when there is none.
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "auth:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    # auth.identify has looked the key up already. A valid key is counted as
+    # itself, however its header is spelt; anything else by address, so that
+    # inventing tokens buys no fresh budget and refused attempts are throttled.
+    key = g.get("api_key")
+    if key is not None:
+        return f"key:{key.id}"
     return f"ip:{request.remote_addr}"
 
 
 def _exempt() -> bool:
     return request.blueprint in EXEMPT_BLUEPRINTS or request.method == "OPTIONS"
+
+
+def _remember_retry_after(response):
+    g.answered_retry_after = response.headers.get("Retry-After")
+    return response
+
+
+def _restore_retry_after(response):
+    # flask-limiter writes Retry-After on every answer, the later of its own
+    # window's end and the handler's: a busy database's "retry in 1 second"
+    # became 60. Only a 429 is the limiter's to time; others keep their own.
+    if response.status_code != 429:
+        answered = g.pop("answered_retry_after", None)
+        if answered is None:
+            response.headers.pop("Retry-After", None)
+        else:
+            response.headers["Retry-After"] = answered
+    return response
 
 
 def init_limits(app: Flask) -> Limiter:
@@ -39,6 +56,10 @@ def init_limits(app: Flask) -> Limiter:
         # A 304 costs next to nothing; revalidating clients are not punished.
         default_limits_deduct_when=lambda response: response.status_code != 304,
     )
+    # After-request hooks run last-registered first: these two bracket the
+    # limiter's own, to see Retry-After before and after it writes.
+    app.after_request(_restore_retry_after)
     limiter.init_app(app)
+    app.after_request(_remember_retry_after)
     app.extensions["dateline_limiter"] = limiter
     return limiter

@@ -5,22 +5,41 @@ from werkzeug.datastructures import CombinedMultiDict
 
 import flask_smorest
 from flask_smorest.utils import get_appcontext
+from webargs import core
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 
+from api.http.auth import METRICS_ENDPOINT, keyed_read
+from api.http.jsonio import load_body
 from api.http.paging import Paging
 from api.http.problems import PROBLEM_MIMETYPE
 from api.http.problems import problem as problem_body
+from reference.limits import MAX_NESTING
 from schemas.common import ProblemSchema
 
 
 class _Parser(FlaskParser):
-    """webargs' Flask parser, plus ``multipart``: form fields and files together."""
+    """webargs' Flask parser, plus ``multipart``: form fields and files together;
+    JSON bodies are read by ``api.http.jsonio.load_body``."""
 
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
 
     def load_multipart(self, req, schema):
         return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
+    def _raw_load_json(self, req):
+        if not req.is_json:
+            return core.missing
+        try:
+            return load_body(req.get_data(cache=True))
+        except RecursionError:
+            # Nested too deep for the parser to read (it recurses per level):
+            # there is no field to name. Shallower bodies past the limit are
+            # read, and refused by the schemas naming where.
+            message = f"Arrays and objects nest at most {MAX_NESTING} deep."
+            flask_smorest.abort(
+                400, message=message, errors={"json": {"_schema": [message]}}
+            )
 
 
 class Blueprint(Paging, flask_smorest.Blueprint):
@@ -49,15 +68,18 @@ class Blueprint(Paging, flask_smorest.Blueprint):
             if method != "parameters":
                 manual = doc.setdefault("manual_doc", {})
                 manual.setdefault("operationId", operation_id(endpoint, method))
-                self._document_access(method, doc)
+                self._document_access(method, doc, endpoint)
 
-    def _document_access(self, method: str, doc: dict):
-        """Security requirement and 401/403/429 for every operation but Operations."""
+    def _document_access(self, method: str, doc: dict, endpoint: str):
+        """Security requirement, 401, 403 and 429 for all but /health and /ready."""
+        if f"{self.name}.{endpoint}" == METRICS_ENDPOINT:
+            self._document_metrics_access(doc)
+            return
         if self.name == "Operations":
             doc["manual_doc"]["security"] = []
             return
         writes = method.upper() in ("POST", "PUT", "PATCH", "DELETE")
-        key_needed = writes or self.name == "Keys"
+        key_needed = writes or self.name == "Keys" or keyed_read(self.name, endpoint)
         doc["manual_doc"]["security"] = (
             [{"bearerAuth": []}] if key_needed else [{}, {"bearerAuth": []}]
         )
@@ -74,6 +96,14 @@ class Blueprint(Paging, flask_smorest.Blueprint):
             (403, "FORBIDDEN"),
             (429, "TOO_MANY_REQUESTS"),
         ):
+            responses.setdefault(status, []).append(name)
+
+    @staticmethod
+    def _document_metrics_access(doc: dict):
+        # As served by default (DATELINE_METRICS=key); never rate limited.
+        doc["manual_doc"]["security"] = [{"bearerAuth": []}]
+        responses = doc.setdefault("response", {}).setdefault("responses", {})
+        for status, name in ((401, "UNAUTHORIZED"), (403, "FORBIDDEN")):
             responses.setdefault(status, []).append(name)
 
     def _set_etag_in_response(self, response):
@@ -128,7 +158,8 @@ def problem(status: int, description: str, detail: str, errors: dict | None = No
 NOT_FOUND = problem(404, "No record with this id.", "Event 7 does not exist.")
 BAD_REQUEST = problem(
     400,
-    "The body is not valid JSON.",
+    "The body is not valid JSON, or nests arrays and objects too deep to read "
+    f"(hundreds of levels; past {MAX_NESTING}, a 422 names where).",
     "Invalid fields: json._schema.",
     {"json": {"_schema": ["Invalid JSON body."]}},
 )

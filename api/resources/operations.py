@@ -2,8 +2,10 @@
 
 from flask import Response, current_app
 from flask.views import MethodView
+from werkzeug.exceptions import NotFound
 
 import marshmallow as ma
+from flask_smorest import abort
 
 import redis
 from prometheus_client import (
@@ -16,12 +18,13 @@ from prometheus_client import (
 from api import migrate
 from api.db import db
 from api.http.observability import multiprocess_mode
-from api.resources.blueprint import Blueprint
+from api.resources.blueprint import Blueprint, problem
 
 blp = Blueprint(
     "Operations",
     __name__,
-    description="Health and metrics; open to all and never rate limited.",
+    description="Health and readiness, open to all; metrics, for an admin key "
+    "unless DATELINE_METRICS opens or hides them. None is rate limited.",
 )
 
 
@@ -30,7 +33,16 @@ class HealthSchema(ma.Schema):
 
 
 class ReadinessSchema(ma.Schema):
-    status = ma.fields.String(metadata={"example": "ready"})
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(("ready", "degraded", "not ready")),
+        metadata={
+            "description": "ready: every check passes. degraded (still 200): "
+            "Redis is unreachable, so rate limits are counted in each worker's "
+            "memory meanwhile. not ready (503): the database is unreachable or "
+            "migrations are pending.",
+            "example": "ready",
+        },
+    )
     checks = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.String(),
@@ -42,9 +54,17 @@ class ReadinessSchema(ma.Schema):
 
 @blp.route("/health")
 class Health(MethodView):
+    # Liveness: a database outage is /ready's to report; were /health to fail
+    # with it, every live process would be restarted for nothing.
+    needs_database = False
+
     @blp.response(200, HealthSchema)
     def get(self):
-        """Tell whether the process is alive"""
+        """Tell whether the process is alive
+
+        Liveness: 200 while the process answers requests, without touching
+        the database or Redis. Restart the process when it stops answering.
+        """
         return {"status": "ok"}
 
 
@@ -70,20 +90,82 @@ def _checks() -> dict[str, str]:
     return checks
 
 
+def _readiness(checks: dict[str, str]) -> str:
+    # Without Redis the limiter counts in memory and the API keeps serving:
+    # only the database and its schema decide whether to take traffic.
+    if checks["database"] != "ok" or checks["migrations"] != "ok":
+        return "not ready"
+    return "ready" if checks["redis"] in ("ok", "not configured") else "degraded"
+
+
+READY_EXAMPLES = {
+    "ready": {
+        "value": {
+            "status": "ready",
+            "checks": {"database": "ok", "migrations": "ok", "redis": "ok"},
+        }
+    },
+    "degraded": {
+        "value": {
+            "status": "degraded",
+            "checks": {
+                "database": "ok",
+                "migrations": "ok",
+                "redis": "unreachable: ConnectionError",
+            },
+        }
+    },
+}
+NOT_READY_EXAMPLE = {
+    "status": "not ready",
+    "checks": {
+        "database": "unreachable: OperationalError",
+        "migrations": "unknown",
+        "redis": "ok",
+    },
+}
+
+
 @blp.route("/ready")
 class Ready(MethodView):
-    @blp.response(200, ReadinessSchema)
+    # The checks open their own connection, to report a failure in the body
+    # instead of failing the request.
+    needs_database = False
+
+    @blp.response(
+        200,
+        ReadinessSchema,
+        description="This instance can serve; degraded if Redis is unreachable.",
+        examples=READY_EXAMPLES,
+    )
     @blp.alt_response(
         503,
         schema=ReadinessSchema,
-        description="Something the service needs is missing; checks say what.",
+        description="The database is unreachable or migrations are pending; "
+        "checks say which.",
+        example=NOT_READY_EXAMPLE,
     )
     def get(self):
-        """Tell whether the service can answer: database, migrations, Redis"""
+        """Tell whether the service can answer: database, migrations, Redis
+
+        Readiness: take this instance out of the load balancer while it
+        answers 503. A Redis outage is "degraded", still 200: the API serves,
+        counting rate limits in each worker's memory until Redis is back.
+        """
         checks = _checks()
-        ready = all(v in ("ok", "not configured") for v in checks.values())
-        body = {"status": "ready" if ready else "not ready", "checks": checks}
-        return (body, 200) if ready else (body, 503)
+        status = _readiness(checks)
+        return {"status": status, "checks": checks}, (
+            503 if status == "not ready" else 200
+        )
+
+
+# The same answer as a path that does not exist.
+METRICS_OFF = problem(
+    404,
+    "Metrics are not served here (DATELINE_METRICS=off).",
+    NotFound.description,
+)
+METRICS_OFF["example"]["instance"] = "/metrics"
 
 
 @blp.route("/metrics")
@@ -95,8 +177,16 @@ class Metrics(MethodView):
         description="Prometheus text format: request counts and latency "
         "histograms by endpoint (url rule), method and status.",
     )
+    @blp.alt_response(404, **METRICS_OFF)
     def get(self):
-        """Export Prometheus metrics"""
+        """Export Prometheus metrics
+
+        Needs an admin key, unless the server opens them to all
+        (DATELINE_METRICS=open) or serves them only on a separate bind
+        (DATELINE_METRICS=off, a 404 here).
+        """
+        if current_app.config.get("DATELINE_METRICS") == "off":
+            abort(404)
         if multiprocess_mode():
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)

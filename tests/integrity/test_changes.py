@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import issue_key
 from tests.integrity.helpers import history, read_feed
 
 
@@ -129,8 +130,10 @@ def test_limits_at_the_bounds_are_accepted(client, changed):
     assert len(client.get("/changes/?limit=1000").get_json()) == len(changed)
 
 
-def test_the_feed_is_open_to_readers_without_a_key(anonymous, changed):
-    response = anonymous.get("/changes/")
+def test_the_feed_is_read_with_a_key_of_any_scope(app, anonymous, changed):
+    # It names the keys behind every change: no longer for anonymous readers.
+    reader = issue_key(app, "reader", ["read"])
+    response = anonymous.get("/changes/", headers={"Authorization": f"Bearer {reader}"})
     assert response.status_code == 200
     assert len(response.get_json()) == len(changed)
 
