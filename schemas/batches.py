@@ -2,9 +2,10 @@
 
 import marshmallow as ma
 
+from reference.limits import MAX_NESTING, MAX_PLACE_CHAIN
 from schemas.common import MAX_INT, NOT_BLANK, InputSchema, id_field
 from schemas.events import EventWriteSchema
-from schemas.fields import Country, Language, UTCDateTime
+from schemas.fields import Country, Language, PlainFloat, UTCDateTime
 from schemas.vocabulary import ACTOR_KINDS, LOCATION_KINDS, ROLES
 
 MAX_BATCH = 1000
@@ -39,13 +40,18 @@ class PlaceSpecSchema(IdentitySchema):
     )
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(LOCATION_KINDS))
     country = Country(allow_none=True)
-    latitude = ma.fields.Float(
-        allow_none=True, validate=ma.validate.Range(min=-90, max=90)
-    )
-    longitude = ma.fields.Float(
+    latitude = PlainFloat(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
+    longitude = PlainFloat(
         allow_none=True, validate=ma.validate.Range(min=-180, max=180)
     )
-    parent = ma.fields.Nested(lambda: PlaceSpecSchema(), allow_none=True)
+    parent = ma.fields.Nested(
+        lambda: PlaceSpecSchema(),
+        allow_none=True,
+        metadata={
+            "description": "The place it lies in, inline too, and so on up: "
+            f"at most {MAX_PLACE_CHAIN} places in all, this one included."
+        },
+    )
 
 
 class ActorSpecSchema(IdentitySchema):
@@ -130,8 +136,31 @@ class BatchEventSchema(IdentitySchema, EventWriteSchema):
     source_attributes = ma.fields.Dict(
         keys=ma.fields.String(),
         allow_none=True,
-        metadata={"description": "Anything of the original record with no field here."},
+        metadata={
+            "description": "Anything of the original record with no field here, "
+            "as any JSON object: integers within 64 bits (signed), and arrays "
+            f"and objects nested at most {MAX_NESTING} deep in the whole body."
+        },
     )
+
+    @ma.pre_load
+    def _place_chain_in_limit(self, data, **_kwargs):
+        # Before the chain is loaded: each level is a nested load, and later
+        # a lookup, so an unbounded chain costs what the client chooses.
+        node = data.get("location") if isinstance(data, dict) else None
+        path = ["location"]
+        for _ in range(MAX_PLACE_CHAIN):
+            if not isinstance(node, dict) or node.get("parent") is None:
+                return data
+            node = node["parent"]
+            path.append("parent")
+        # Named at the first place past the limit: location.parent.parent...
+        errors: dict | list = [
+            f"An inline place chain holds at most {MAX_PLACE_CHAIN} places."
+        ]
+        for step in reversed(path):
+            errors = {step: errors}
+        raise ma.ValidationError(errors)
 
     @ma.validates_schema
     def _one_place(self, data, **_kwargs):

@@ -1,8 +1,12 @@
 """Shared schema pieces: the error shape, base classes and query helpers."""
 
 import copy
+import math
 
 import marshmallow as ma
+
+from reference.limits import MAX_INT64, MAX_NESTING, MIN_INT64
+from schemas.fields import PlainInteger
 
 
 class ProblemSchema(ma.Schema):
@@ -41,40 +45,79 @@ class ProblemSchema(ma.Schema):
 
 def unstorable(text: str) -> bool:
     """NUL characters, or lone surrogates (not Unicode): no database stores them."""
+    return _text_problem(text) is not None
+
+
+def _text_problem(text: str, subject: str = "Must be") -> str | None:
     if "\x00" in text:
-        return True
+        return f"{subject} Unicode text without NUL characters."
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return f"{subject} Unicode text without lone surrogates (\\ud800-\\udfff)."
+    return None
 
 
-def _nul_paths(value, path=()):
+def escaped(text: str) -> str:
+    """``text`` with NUL and lone surrogates written as escapes, so that an
+    answer naming it can be encoded."""
+    escaped_text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return escaped_text.replace("\x00", "\\x00")
+
+
+# Nesting past MAX_NESTING is refused here, naming the first value too deep;
+# the HTTP layer answers bodies too deep to parse at all with a 400.
+_OUT_OF_RANGE = f"Must be an integer from {MIN_INT64} to {MAX_INT64} (64 bits)."
+_NOT_FINITE = "Must be a finite number: NaN and Infinity are not JSON."
+_TOO_DEEP = f"Arrays and objects nest at most {MAX_NESTING} deep."
+
+
+def _unfit(value, path=(), depth=0):
+    """(path, message) for each value no database stores as it was sent."""
     if isinstance(value, str):
-        if unstorable(value):
-            yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _nul_paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _nul_paths(item, (*path, index))
+        problem = _text_problem(value)
+        if problem:
+            yield path, problem
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not MIN_INT64 <= value <= MAX_INT64:
+            yield path, _OUT_OF_RANGE
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            yield path, _NOT_FINITE
+    elif isinstance(value, dict | list):
+        if depth >= MAX_NESTING:
+            yield path, _TOO_DEEP
+            return
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            problem = isinstance(key, str) and _text_problem(
+                key, "A field name must be"
+            )
+            if problem:
+                # Named escaped: the answer could not be encoded otherwise.
+                yield (*path, escaped(key)), problem
+            else:
+                yield from _unfit(item, (*path, key), depth + 1)
 
 
 class InputSchema(ma.Schema):
-    """A request body; text no database can store (NUL, lone surrogates) is refused."""
+    """A request body; what no database stores as sent is refused: text with
+    NUL or lone surrogates (in names too), integers beyond 64 bits, NaN and
+    Infinity, and nesting deeper than MAX_NESTING."""
 
     @ma.pre_load
-    def _refuse_nul(self, data, **_kwargs):
+    def _refuse_unstorable(self, data, **_kwargs):
         errors: dict = {}
-        for path in _nul_paths(data):
+        for path, message in _unfit(data):
             node = errors
             for step in path[:-1]:
                 node = node.setdefault(step, {})
-            node[path[-1] if path else "_schema"] = [
-                "Must be Unicode text without NUL characters."
-            ]
+                if not isinstance(node, dict):
+                    break  # an escaped name equal to a sibling's: one message
+            else:
+                node[path[-1] if path else "_schema"] = [message]
         if errors:
             raise ma.ValidationError(errors)
         return data
@@ -226,6 +269,6 @@ NOT_BLANK = ma.validate.Regexp(f"^[{SPACES}]*[^{SPACES}]", error="Must not be bl
 
 def id_field(strict: bool = True, **kwargs) -> ma.fields.Integer:
     """A record id: in a JSON body a number (strict), in a query string digits."""
-    return ma.fields.Integer(
+    return PlainInteger(
         strict=strict, validate=ma.validate.Range(min=1, max=MAX_INT), **kwargs
     )

@@ -1,5 +1,7 @@
 """Event schemas: output, create/replace, patch, links and list filters."""
 
+from datetime import date
+
 import marshmallow as ma
 
 from schemas.actors import ActorSchema
@@ -15,7 +17,7 @@ from schemas.common import (
     make_partial,
     many,
 )
-from schemas.fields import Country
+from schemas.fields import CalendarDate, Country, PlainInteger
 from schemas.locations import LocationWithAncestorsSchema
 from schemas.query import (
     CURSOR,
@@ -27,6 +29,9 @@ from schemas.query import (
     sort_field,
 )
 from schemas.vocabulary import ACTOR_KINDS, DATE_PRECISIONS, GEO_PRECISIONS, ROLES
+
+# The last day a date known to the week may start on: it ends six days later.
+LAST_WEEK_START = date(9999, 12, 25)
 
 SORTABLE = (
     "id",
@@ -85,14 +90,14 @@ class EventWriteSchema(InputSchema):
         validate=ma.validate.Length(max=10000),
         metadata={"example": "Russia and Turkey agree a ceasefire in Idlib."},
     )
-    date_start = ma.fields.Date(
+    date_start = CalendarDate(
         required=True,
         metadata={
             "description": "First day the event may have happened.",
             "example": "2020-03-05",
         },
     )
-    date_end = ma.fields.Date(
+    date_end = CalendarDate(
         allow_none=True,
         load_default=None,
         metadata={
@@ -145,6 +150,18 @@ class EventWriteSchema(InputSchema):
         start, end = data.get("date_start"), data.get("date_end")
         if start and end and end < start:
             raise ma.ValidationError("Must not be before date_start.", "date_end")
+
+    @ma.validates_schema
+    def _derived_end_in_calendar(self, data, **_kwargs):
+        # A week from its last six days would end past 9999-12-31: the events
+        # service says so too, but a batch derives the end without it.
+        start = data.get("date_start")
+        derived = data.get("date_end") is None and data.get("date_precision") == "week"
+        if derived and start and start > LAST_WEEK_START:
+            raise ma.ValidationError(
+                "Too late for this precision: the range would end after 9999-12-31.",
+                "date_start",
+            )
 
 
 EventPatchSchema = make_partial(EventWriteSchema, "EventPatchSchema")
@@ -216,7 +233,7 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
             "190-196 and their children; 195 matches 195, 1951 and 1952."
         },
     )
-    date_from = ma.fields.Date(
+    date_from = CalendarDate(
         metadata={
             "description": "Events whose date range ends on or after this day. "
             "Ranges respect precision: an event known only to December 2019 "
@@ -224,7 +241,7 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
             "example": "2020-02-27",
         }
     )
-    date_to = ma.fields.Date(
+    date_to = CalendarDate(
         metadata={
             "description": "Events whose date range starts on or before this day.",
             "example": "2020-03-09",
@@ -284,8 +301,8 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
     article_id = id_field(
         strict=False, metadata={"description": "Events this article reports."}
     )
-    fatalities_min = ma.fields.Integer(validate=ma.validate.Range(min=0))
-    fatalities_max = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    fatalities_min = PlainInteger(validate=ma.validate.Range(min=0, max=MAX_INT))
+    fatalities_max = PlainInteger(validate=ma.validate.Range(min=0, max=MAX_INT))
     source = many(
         ma.fields.String(validate=ma.validate.Length(min=1, max=32)),
         metadata={

@@ -11,7 +11,7 @@ from schemas.common import (
     make_partial,
     many,
 )
-from schemas.fields import Country
+from schemas.fields import Country, PlainFloat
 from schemas.query import (
     CURSOR,
     BoundingBox,
@@ -50,13 +50,13 @@ class LocationWriteSchema(InputSchema):
             "example": 2,
         },
     )
-    latitude = ma.fields.Float(
+    latitude = PlainFloat(
         allow_none=True,
         load_default=None,
         validate=ma.validate.Range(min=-90, max=90),
         metadata={"description": "WGS 84 degrees, -90 to 90.", "example": 35.9306},
     )
-    longitude = ma.fields.Float(
+    longitude = PlainFloat(
         allow_none=True,
         load_default=None,
         validate=ma.validate.Range(min=-180, max=180),

@@ -37,12 +37,15 @@ class EventStatsArgsSchema(EventQueryArgsSchema):
         },
     )
     interval = ma.fields.String(
-        load_default="month",
         validate=ma.validate.OneOf(INTERVALS),
         metadata={
             "description": "Length of each period: day, week (ISO, from Monday), "
             "month, year, or none for one bucket over the whole range. Periods "
-            "without events inside the range are answered with zeros. "
+            "without events inside the range are answered with zeros. An "
+            "answer holds at most 100000 buckets (periods times groups): past "
+            "that, the interval asked for is refused (422). Without interval: "
+            "month, or year where months would be more than 100000 buckets "
+            "(data over centuries); the answer's `interval` says which. "
             + PRECISION_RULE,
             "example": "week",
         },
@@ -188,7 +191,14 @@ class TotalsSchema(CountsSchema):
 class EventStatsSchema(ma.Schema):
     """Counts and fatalities per period and group, ready to chart."""
 
-    interval = ma.fields.String(required=True, metadata={"example": "week"})
+    interval = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "The interval of the periods: the one asked for, or "
+            "the one chosen without it (month, or year).",
+            "example": "week",
+        },
+    )
     group_by = ma.fields.List(
         ma.fields.String(), required=True, metadata={"example": ["event_code"]}
     )

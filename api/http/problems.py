@@ -12,7 +12,7 @@ import flask_smorest
 
 from api.services.errors import Conflict, InvalidData, InvalidFilter, NotFound
 from api.services.history import tombstone_for
-from schemas.common import ProblemSchema
+from schemas.common import ProblemSchema, escaped
 
 log = logging.getLogger("dateline.errors")
 
@@ -76,12 +76,28 @@ def problem_response(status, detail=None, errors=None, headers=None):
     """A Problem Details response; the one way errors leave the service."""
     body = problem(status, detail, errors)
     body["instance"] = request.path
+    try:
+        text = current_app.json.dumps(body)
+    except TypeError:
+        # A message may name what the client sent, and text with a lone
+        # surrogate cannot be encoded: escaped, the answer still goes out.
+        text = current_app.json.dumps(_escaped(body))
     return current_app.response_class(
-        current_app.json.dumps(body),
+        text,
         status=status,
         headers=headers or {},
         mimetype=PROBLEM_MIMETYPE,
     )
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return escaped(value)
+    if isinstance(value, dict):
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(item) for item in value]
+    return value
 
 
 def _example(status: HTTPStatus) -> dict:

@@ -94,6 +94,8 @@ class Blueprint(Paging, flask_smorest.Blueprint):
         for status, name in (
             (401, "UNAUTHORIZED"),
             (403, "FORBIDDEN"),
+            # A request target over DATELINE_MAX_URL_BYTES.
+            (414, "REQUEST_URI_TOO_LONG"),
             (429, "TOO_MANY_REQUESTS"),
         ):
             responses.setdefault(status, []).append(name)

@@ -1,7 +1,7 @@
 """The analyst's query language over events: filters, sorting, embedding."""
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 import peewee as pw
 
@@ -130,6 +130,15 @@ def longest_span() -> int:
     return int(value or 0)
 
 
+def _days_before(day: date) -> date:
+    """``day`` less the longest span stored, or the first day there is: a
+    date_from near the year 1 overflowed (a 422 naming nothing)."""
+    widest = longest_span()
+    if (day - date.min).days <= widest:
+        return date.min
+    return day - timedelta(days=widest)
+
+
 def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
     """Apply every filter given in ``f`` (the names of GET /events parameters)."""
     if f.get("event_code"):
@@ -139,8 +148,7 @@ def filter_events(query: pw.ModelSelect, f: dict) -> pw.ModelSelect:
         query = query.where(Event.date_end >= f["date_from"])
         # The same bound on date_start, from the longest span stored, lets the
         # date_start index narrow both sides of the window.
-        widest = timedelta(days=longest_span())
-        query = query.where(Event.date_start >= f["date_from"] - widest)
+        query = query.where(Event.date_start >= _days_before(f["date_from"]))
     if f.get("date_to") is not None:
         query = query.where(Event.date_start <= f["date_to"])
     if f.get("date_precision"):

@@ -21,6 +21,10 @@ from api.services.periods import as_date, floor, following, last_day, truncate
 
 # Zero-filled periods times groups: past this, the answer is no longer a chart.
 MAX_BUCKETS = 100_000
+# Without an interval asked for, the first of these whose buckets stay within
+# MAX_BUCKETS: months, or years when the data spans centuries (one event
+# dated in the year 1 made months too many, a 422 for every caller).
+AUTOMATIC_INTERVALS = ("month", "year")
 # These put one event in several buckets (one per actor, per role).
 MULTIPLYING = {"actor", "role"}
 
@@ -135,7 +139,7 @@ def _aggregate(interval: str, columns, joins, q, filters):
 
 
 def event_stats(
-    interval: str = "month",
+    interval: str | None = None,
     group_by: list[str] | None = None,
     location_level: str | None = None,
     event_code_level: str = "full",
@@ -146,13 +150,14 @@ def event_stats(
 
     ``filters`` are GET /events's. With ``group_by`` actor or role an event is
     counted once per actor (role) it has; ``totals`` count each event once.
+    Without ``interval``, the first of AUTOMATIC_INTERVALS that fits.
     """
     group_by = list(dict.fromkeys(group_by or []))
     columns, joins = grouping(group_by, location_level, event_code_level)
-    precise, imprecise = _collect(_aggregate(interval, columns, joins, q, filters))
-    periods = _periods(interval, filters, precise, imprecise)
-    groups = sorted({k[-1] for k in (*precise, *imprecise)}, key=_nulls_last)
-    _refuse_if_huge(len(periods) * max(1, len(groups)))
+    intervals = (interval,) if interval else AUTOMATIC_INTERVALS
+    interval, precise, imprecise, periods, groups = _series(
+        intervals, columns, joins, q, filters
+    )
     once = (precise, imprecise)
     if MULTIPLYING & set(group_by):
         once = _collect(_aggregate(interval, [], [], q, filters))
@@ -179,17 +184,25 @@ def event_stats(
 _ZERO = {"events": 0, "fatalities": 0, "fatalities_unknown": 0}
 
 
-def _refuse_if_huge(buckets: int) -> None:
-    if buckets > MAX_BUCKETS:
-        raise InvalidFilter(
-            "Too many buckets.",
-            {
-                "interval": [
-                    f"Over {MAX_BUCKETS} buckets: ask for a longer interval, a "
-                    "shorter date range or fewer groups."
-                ]
-            },
-        )
+def _series(intervals: tuple[str, ...], columns, joins, q, filters) -> tuple:
+    """(interval, precise, imprecise, periods, groups) for the first of
+    ``intervals`` whose periods times groups stay within MAX_BUCKETS."""
+    for interval in intervals:
+        aggregated = _aggregate(interval, columns, joins, q, filters)
+        precise, imprecise = _collect(aggregated)
+        periods = _periods(interval, filters, precise, imprecise)
+        groups = sorted({k[-1] for k in (*precise, *imprecise)}, key=_nulls_last)
+        if len(periods) * max(1, len(groups)) <= MAX_BUCKETS:
+            return interval, precise, imprecise, periods, groups
+    raise InvalidFilter(
+        "Too many buckets.",
+        {
+            "interval": [
+                f"Over {MAX_BUCKETS} buckets: ask for a longer interval, a "
+                "shorter date range or fewer groups."
+            ]
+        },
+    )
 
 
 def _range(periods: list, interval: str) -> dict:

@@ -25,8 +25,6 @@ the timestamps are the exporting instance's, and are ignored.
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import orjson
-
 from api.services.export.writers import split_cell
 from api.services.ingest.formats.base import (
     Row,
@@ -39,7 +37,9 @@ from api.services.ingest.formats.base import (
     read_csv,
     text,
 )
+from api.services.ingest.formats.json_cell import json_object
 from api.services.ingest.records import EVENT_FIELDS
+from reference.limits import MAX_PLACE_CHAIN
 from reference.vocabulary import (
     ACTOR_KINDS,
     DATE_PRECISIONS,
@@ -134,6 +134,12 @@ def _point(place: dict, name: str) -> dict:
 
 def _parents(cells: dict) -> list[dict]:
     names = split_cell(cells.get("location_parents") or "")
+    if len(names) >= MAX_PLACE_CHAIN:
+        raise RowError(
+            "location_parents",
+            f"At most {MAX_PLACE_CHAIN - 1} parents: a place's chain holds at "
+            f"most {MAX_PLACE_CHAIN} places, itself included.",
+        )
     kinds, homes, lats, lons = (
         _listed(cells, f"location_parent_{part}", len(names), "parent")
         for part in ("kinds", "countries", "latitudes", "longitudes")
@@ -249,10 +255,4 @@ def _attributes(cells: dict) -> dict:
     raw = cells.get("source_attributes")
     if not raw:
         return {"source_attributes": None, "keep_source_attributes": True}
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise RowError("source_attributes", f"Not JSON: {error}.") from None
-    if not isinstance(value, dict):
-        raise RowError("source_attributes", "Must be a JSON object.")
-    return {"source_attributes": value}
+    return {"source_attributes": json_object(raw, "source_attributes")}
