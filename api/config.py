@@ -26,6 +26,7 @@ class Config:
         self.DATELINE_REQUIRE_IF_MATCH = env.bool("DATELINE_REQUIRE_IF_MATCH", False)
         self.DATELINE_PUBLIC_URL = env.str("DATELINE_PUBLIC_URL", "")
         self.MAX_CONTENT_LENGTH = env.int("DATELINE_MAX_BODY_BYTES", 10 * 1024 * 1024)
+        self.DATELINE_MAX_URL_BYTES = env.int("DATELINE_MAX_URL_BYTES", 8190)
         self.DATELINE_MAX_IMPORT_BYTES = env.int(
             "DATELINE_MAX_IMPORT_BYTES", 1024 * 1024 * 1024
         )

@@ -1,12 +1,13 @@
 """Rejects what an endpoint does not document: unknown query names, non-JSON bodies."""
 
 from functools import cache
+from urllib.parse import quote
 
 from flask import Flask, current_app, request
 
 from flask_smorest import abort
 
-from schemas.common import unstorable
+from schemas.common import MAX_INT, unstorable
 
 PAGINATION_PARAMS = frozenset({"page", "page_size"})
 
@@ -45,7 +46,39 @@ def _has_body() -> bool:
     return bool(request.content_length) or chunked
 
 
+def _bad_page_numbers() -> dict:
+    # flask-smorest reads these with int(), which also takes other scripts'
+    # digits ("１"), "+1" and "1_0", and numbers past what OFFSET takes (a 422
+    # naming nothing).
+    errors = {}
+    for name in sorted(PAGINATION_PARAMS & set(request.args)):
+        for value in request.args.getlist(name):
+            if not (value.isascii() and value.isdigit()):
+                errors[name] = ["Not a valid integer: use digits 0-9."]
+            elif len(value) > 10 or int(value) > MAX_INT:
+                errors[name] = [f"Must be at most {MAX_INT}."]
+    return errors
+
+
+def _target_length() -> int:
+    """The request target's length in bytes, as the client sent it."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return len(raw)
+    path = quote(request.environ.get("PATH_INFO", ""), safe="/:@!$&'()*+,;=")
+    return len(path) + (len(request.query_string) + 1 if request.query_string else 0)
+
+
 def check_request():
+    longest = current_app.config["DATELINE_MAX_URL_BYTES"]
+    if _target_length() > longest:
+        # Link headers repeat the query up to four times: far longer targets
+        # would make answers whose headers common clients refuse to read.
+        abort(
+            414,
+            message=f"The request target is longer than {longest} bytes: send "
+            "fewer filter values, or split the request.",
+        )
     if request.endpoint is None:
         return
     view_func = current_app.view_functions.get(request.endpoint)
@@ -85,6 +118,9 @@ def check_request():
             errors={"query": {name: ["Unknown parameter."] for name in unknown}},
             message="Unknown query parameters: " + ", ".join(unknown) + ".",
         )
+    bad_pages = _bad_page_numbers()
+    if bad_pages:
+        abort(422, errors={"query": bad_pages})
 
 
 def init_request_guard(app: Flask):

@@ -68,3 +68,15 @@ def test_a_crash_is_a_500_problem_without_internals(sqlite_app):
     assert response.status_code == 500
     assert response.content_type == "application/problem+json"
     assert "secret" not in response.get_data(as_text=True)
+
+
+def test_a_request_target_past_the_limit_is_a_problem(client):
+    ids = "&".join(f"location_id={i}" for i in range(1000, 1700))
+    response = client.get(f"/events/?{ids}")
+    assert response.status_code == 414
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["detail"].startswith(
+        "The request target is longer than 8190 bytes"
+    )
+    fewer = "&".join(f"location_id={i}" for i in range(1000, 1300))
+    assert client.get(f"/events/?{fewer}").status_code == 200

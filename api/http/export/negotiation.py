@@ -138,6 +138,8 @@ def stream(listing, export: Export, name: str):
     else:
         rows = export_rows.batches(listing, export.columns, size)
 
+    release = hold_slot()
+
     def batches():
         # The stream outlives the view: hold a connection until the last batch,
         # or until the client goes away and the server closes the generator.
@@ -146,6 +148,7 @@ def stream(listing, export: Export, name: str):
             yield from rows
         finally:
             db.close()
+            release()
 
     if server_csv:
         chunks = writers.line_chunks(batches(), export.csv_header)
@@ -155,7 +158,6 @@ def stream(listing, export: Export, name: str):
         chunks = writers.ndjson_chunks(batches(), export.record)
     else:
         chunks = writers.geojson_chunks(batches(), export.record, export.point)
-    release = hold_slot()
     response = current_app.response_class(
         stream_with_context(chunks),
         content_type=CONTENT_TYPES[name],

@@ -61,11 +61,20 @@ def init_slots(app) -> None:
 def hold_slot():
     """Take an export slot for this request's client, or answer 429.
 
-    Returns the function that gives it back, to call when the stream closes.
+    Returns the function that gives it back, once however often it is called.
     """
     slots: Slots = current_app.extensions["dateline_export_slots"]
     client = _client()
     refused = slots.take(client)
     if refused is not None:
         abort(429, message=refused, headers={"Retry-After": str(RETRY_AFTER_S)})
-    return lambda: slots.give_back(client)
+    given_back = threading.Event()
+
+    def give_back():
+        # Both the end of the rows and the server closing the response call
+        # this; whichever comes first frees the slot.
+        if not given_back.is_set():
+            given_back.set()
+            slots.give_back(client)
+
+    return give_back
