@@ -10,6 +10,9 @@ from api import create_app, migrate
 from api.db import open_database
 from api.services import keys
 
+# Asserts in shared helpers explain their failures as those in tests do.
+pytest.register_assert_rewrite("tests.helpers")
+
 PG_URL = os.environ.get(
     "DATELINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -6,3 +6,14 @@ def ids(client, url):
     response = client.get(url)
     assert response.status_code == 200, response.get_json()
     return [record["id"] for record in response.get_json()]
+
+
+def assert_degraded_by_redis(response, redis_check: str):
+    """A /ready answer of 200 "degraded": all is well but Redis, whose check
+    starts with ``redis_check``."""
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["migrations"] == "ok"
+    assert body["checks"]["redis"].startswith(redis_check)

@@ -1,6 +1,5 @@
 """Limits as clients meet them: request rates (in memory and in Redis), sizes, pages."""
 
-import os
 import uuid
 
 import pytest
@@ -10,29 +9,11 @@ import redis
 from api import create_app, migrate
 from api.http.problems import RATE_LIMIT_HEADERS
 from tests.conftest import issue_key
-
-REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-# CI sets this so that an unreachable Redis fails the run instead of skipping.
-REQUIRE_REDIS = os.environ.get("DATELINE_TEST_REQUIRE_REDIS") == "1"
+from tests.http.conftest import REDIS_URL
 
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
-
-
-@pytest.fixture
-def redis_client():
-    """Redis for the limiter's counters; skips (or fails, if required) without it."""
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        reason = f"Redis unreachable at {REDIS_URL}: {error}"
-        if REQUIRE_REDIS:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    yield client
-    client.close()
 
 
 @pytest.fixture

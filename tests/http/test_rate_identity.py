@@ -1,17 +1,13 @@
 """Whom the rate limit counts: a key however it is spelt, failures by address."""
 
-import os
 import uuid
 
 import pytest
 
-import redis
-
 from api.services import keys
 from tests.conftest import issue_key
+from tests.http.conftest import REDIS_URL
 
-REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-REQUIRE_REDIS = os.environ.get("DATELINE_TEST_REQUIRE_REDIS") == "1"
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 NEIGHBOUR = {"REMOTE_ADDR": "203.0.113.67"}
 
@@ -23,14 +19,7 @@ def limited_app(request, make_app):
     url = None
     if request.param == "redis":
         url = REDIS_URL
-        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        try:
-            client.ping()
-        except redis.RedisError as error:
-            reason = f"Redis unreachable at {url}: {error}"
-            if REQUIRE_REDIS:
-                pytest.fail(reason)
-            pytest.skip(reason)
+        client = request.getfixturevalue("redis_client")
     prefix = f"dateline-test-{uuid.uuid4().hex}"
     yield make_app(
         RATELIMIT_ENABLED=True,
@@ -41,7 +30,6 @@ def limited_app(request, make_app):
     if url:
         for name in client.scan_iter(match=f"*{prefix}*"):
             client.delete(name)
-        client.close()
 
 
 def test_one_key_has_one_budget_however_its_header_is_spelt(limited_app):

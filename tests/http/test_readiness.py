@@ -1,17 +1,13 @@
 """What a load balancer sees: /health while the process runs, /ready while it serves."""
 
-import os
-
 import pytest
 
 import peewee as pw
 
-import redis
-
 from tests.conftest import issue_key
+from tests.helpers import assert_degraded_by_redis
+from tests.http.conftest import REDIS_URL
 
-REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-REQUIRE_REDIS = os.environ.get("DATELINE_TEST_REQUIRE_REDIS") == "1"
 # Nothing listens on port 1: connections are refused at once.
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 ACTOR = {"name": "NATO", "kind": "international_organisation"}
@@ -43,27 +39,11 @@ def test_redis_down_is_degraded_while_the_api_serves(make_app):
     # Still limited, by the in-memory fallback.
     assert "X-RateLimit-Remaining" in response.headers
 
-    response = client.get("/ready")
-    assert response.status_code == 200
-    body = response.get_json()
-    assert body["status"] == "degraded"
-    assert body["checks"]["database"] == "ok"
-    assert body["checks"]["migrations"] == "ok"
-    assert body["checks"]["redis"].startswith("unreachable: ConnectionError")
+    assert_degraded_by_redis(client.get("/ready"), "unreachable: ConnectionError")
 
 
+@pytest.mark.usefixtures("redis_client")
 def test_ready_with_redis_reachable(make_app):
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        reason = f"Redis unreachable at {REDIS_URL}: {error}"
-        if REQUIRE_REDIS:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    finally:
-        client.close()
-
     response = make_app(REDIS_URL=REDIS_URL).test_client().get("/ready")
     assert response.status_code == 200
     assert response.get_json() == {

@@ -22,13 +22,9 @@ from api.db import open_database
 from bench.corpus import write_records, write_reference
 from bench.records import Generator
 from bench.sink import PostgresSink, SqliteSink
-from tests.conftest import REQUIRE_PG, _pg_unreachable_reason, issue_key
-from tests.integrity.live_db import (
-    drop_postgres,
-    postgres_database,
-    prepare,
-    sqlite_database,
-)
+from tests.conftest import issue_key
+from tests.integrity.conftest import live_database
+from tests.integrity.live_db import prepare, sqlite_database
 from tests.integrity.server import ROOT, Server, SlowExport, half_open
 
 # A CSV export of these is some 6.7 MB: past what the kernel buffers for one
@@ -43,19 +39,8 @@ TRIES, FAST_S = 20, 1.0
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def live(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield _filled(prepare(sqlite_database(tmp_path_factory.mktemp("serving"))))
-        return
-    reason = _pg_unreachable_reason()
-    if reason is not None:
-        if REQUIRE_PG:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    schema = f"dateline_serving_{os.getpid()}"
-    try:
-        yield _filled(prepare(postgres_database(schema)))
-    finally:
-        drop_postgres(schema)
+    with live_database(request.param, tmp_path_factory, "serving") as live:
+        yield _filled(live)
 
 
 def _filled(live):

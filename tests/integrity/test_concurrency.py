@@ -15,17 +15,9 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import REQUIRE_PG, _pg_unreachable_reason
+from tests.integrity.conftest import live_database
 from tests.integrity.helpers import replay
-from tests.integrity.live_db import (
-    WriteProbe,
-    count_tagged,
-    drop_postgres,
-    last_revision,
-    postgres_database,
-    prepare,
-    sqlite_database,
-)
+from tests.integrity.live_db import WriteProbe, count_tagged, last_revision
 from tests.integrity.server import Server
 from tests.integrity.workloads import (
     batch_events,
@@ -50,19 +42,8 @@ KILLS = (("sent", 0.1), ("writing", 0.0), ("writing", 0.4))
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def live(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield prepare(sqlite_database(tmp_path_factory.mktemp("concurrency")))
-        return
-    reason = _pg_unreachable_reason()
-    if reason is not None:
-        if REQUIRE_PG:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    schema = f"dateline_conc_{os.getpid()}"
-    try:
-        yield prepare(postgres_database(schema))
-    finally:
-        drop_postgres(schema)
+    with live_database(request.param, tmp_path_factory, "concurrency") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

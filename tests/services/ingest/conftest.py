@@ -30,6 +30,14 @@ SAMPLES = {
 # Each format's column that holds the record's id in its dataset.
 ID_COLUMNS = {"acled": "event_id_cnty", "ucdp-ged": "id", "gdelt": "GLOBALEVENTID"}
 GDELT_COLUMNS = (FIXTURES / "gdelt2_events_columns.txt").read_text().split()
+# A place as batches and Dateline CSV name it inline; tests add its parents.
+MAARAT_AL_NUMAN = {
+    "name": "Maarat al-Numan",
+    "kind": "city",
+    "country": "SYR",
+    "latitude": 35.6433,
+    "longitude": 36.6756,
+}
 
 
 def sample_text(format_name: str) -> str:

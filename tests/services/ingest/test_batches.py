@@ -4,7 +4,7 @@ import pytest
 
 from api.models import Event
 from tests.conftest import issue_key
-from tests.services.ingest.conftest import counts, get_json
+from tests.services.ingest.conftest import MAARAT_AL_NUMAN, counts, get_json
 
 IDLIB = {"name": "Idlib Governorate", "kind": "admin1", "country": "SYR"}
 SYRIA = {"name": "Syria", "kind": "country", "country": "SY"}
@@ -27,14 +27,7 @@ def _strike(source_id, **over):
         "summary": "Air strikes on Maarat al-Numan.",
         "date_start": "2020-02-27",
         "fatalities": 4,
-        "location": {
-            "name": "Maarat al-Numan",
-            "kind": "city",
-            "country": "SYR",
-            "latitude": 35.6433,
-            "longitude": 36.6756,
-            "parent": {**IDLIB, "parent": SYRIA},
-        },
+        "location": {**MAARAT_AL_NUMAN, "parent": {**IDLIB, "parent": SYRIA}},
         "actors": [{"role": "initiator", "actor": ARMY}],
         "sources": [
             {

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.services.ingest.conftest import counts, run_import
+from tests.services.ingest.conftest import MAARAT_AL_NUMAN, counts, run_import
 
 EVENT = {
     "source": "acled",
@@ -16,11 +16,7 @@ EVENT = {
     "date_start": "2020-02-27",
     "source_attributes": {"event_type": "Explosions/Remote violence"},
     "location": {
-        "name": "Maarat al-Numan",
-        "kind": "city",
-        "country": "SYR",
-        "latitude": 35.6433,
-        "longitude": 36.6756,
+        **MAARAT_AL_NUMAN,
         "parent": {"name": "Syria", "kind": "country", "country": "SYR"},
     },
 }

@@ -8,7 +8,7 @@ import pytest
 from api.http.export.event_columns import EVENTS
 from api.services.ingest.formats import dateline
 from tests.conftest import issue_key
-from tests.services.ingest.conftest import counts, run_import
+from tests.services.ingest.conftest import MAARAT_AL_NUMAN, counts, run_import
 
 # Each instance's own: everything else must come back as it left.
 INSTANCE_COLUMNS = (
@@ -162,11 +162,7 @@ def origin(client, make_location, make_actor, make_article, make_event):
             "geo_precision": "exact",
             "fatalities": 4,
             "location": {
-                "name": "Maarat al-Numan",
-                "kind": "city",
-                "country": "SYR",
-                "latitude": 35.6433,
-                "longitude": 36.6756,
+                **MAARAT_AL_NUMAN,
                 "parent": {
                     "name": "Idlib Governorate",
                     "kind": "admin1",
