@@ -47,7 +47,10 @@ the articles and quotes that support it.
 
 Errors are RFC 9457 Problem Details (`application/problem+json`); the
 `errors` member maps each request location (`json`, `query`) to the bad
-fields and their messages. Lists page with `page` and `page_size`; the
+fields and their messages. Two answers come from the HTTP server itself,
+before the app, with an empty body: 414 for a request target of 65,535 bytes
+or more (the app answers 414 as a Problem from 8,191 bytes), and 431 for
+request headers over 400 KiB. Lists page with `page` and `page_size`; the
 `X-Pagination` header carries the totals. Every record has an `ETag`; send it
 back in `If-Match` to write only if nobody changed the record meanwhile.
 """
