@@ -1,5 +1,7 @@
 """Small helpers that several test modules share."""
 
+import json
+
 
 def ids(client, url):
     """The ids of the records a GET of ``url`` lists, in the order it lists them."""
@@ -17,3 +19,13 @@ def assert_degraded_by_redis(response, redis_check: str):
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["migrations"] == "ok"
     assert body["checks"]["redis"].startswith(redis_check)
+
+
+def access_lines(caplog) -> dict[str, dict]:
+    """The access log lines captured so far, by request id."""
+    lines = [
+        json.loads(record.getMessage())
+        for record in caplog.records
+        if record.name == "dateline.access"
+    ]
+    return {line["request_id"]: line for line in lines}

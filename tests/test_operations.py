@@ -1,26 +1,15 @@
 """What operators see: health, readiness, metrics, request ids, headers and CORS."""
 
-import json
 import logging
 import re
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from api import create_app, migrate
-from tests.helpers import assert_degraded_by_redis
+from tests.helpers import access_lines, assert_degraded_by_redis
 
 ORIGIN = "https://example.org"
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def access_lines(caplog) -> dict[str, dict]:
-    """The access log lines captured so far, by request id."""
-    lines = [
-        json.loads(record.getMessage())
-        for record in caplog.records
-        if record.name == "dateline.access"
-    ]
-    return {line["request_id"]: line for line in lines}
 
 
 def test_health(anonymous):

@@ -1,13 +1,13 @@
 """Who may do what: API keys and scopes over HTTP and the CLI, and keys kept secret."""
 
 import hashlib
-import json
 import logging
 
 import pytest
 
 from api.models import Actor
 from tests.conftest import issue_key
+from tests.helpers import access_lines
 
 REALM = 'Bearer realm="dateline"'
 ACTOR = {"name": "NATO", "kind": "international_organisation"}
@@ -19,16 +19,6 @@ def bearer(key: str) -> dict[str, str]:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def access_lines(caplog) -> dict[str, dict]:
-    """The access log lines captured so far, by request id."""
-    lines = [
-        json.loads(record.getMessage())
-        for record in caplog.records
-        if record.name == "dateline.access"
-    ]
-    return {line["request_id"]: line for line in lines}
 
 
 def test_anyone_may_read_but_writing_needs_a_key(client, anonymous):
