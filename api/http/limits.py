@@ -51,10 +51,12 @@ def init_limits(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "dateline")
     limiter = Limiter(
         rate_key,
-        default_limits=[app.config["DATELINE_RATE_LIMIT"]],
-        default_limits_exempt_when=_exempt,
+        # One budget per client across every endpoint, as documented: default
+        # limits would give each endpoint a budget of its own.
+        application_limits=[app.config["DATELINE_RATE_LIMIT"]],
+        application_limits_exempt_when=_exempt,
         # A 304 costs next to nothing; revalidating clients are not punished.
-        default_limits_deduct_when=lambda response: response.status_code != 304,
+        application_limits_deduct_when=lambda response: response.status_code != 304,
     )
     # After-request hooks run last-registered first: these two bracket the
     # limiter's own, to see Retry-After before and after it writes.

@@ -92,6 +92,17 @@ def test_the_fourth_request_in_a_minute_is_429(limited_app, storage):
         assert counted_in_redis(redis_client, limited_app)
 
 
+def test_one_budget_covers_every_endpoint(limited_app):
+    # DATELINE_RATE_LIMIT is per client, not per client and endpoint: three
+    # different lists spend the budget that a fourth then lacks.
+    client = limited_app.test_client()
+    for path in ("/events/", "/actors/", "/locations/"):
+        assert client.get(path).status_code == 200, path
+    response = client.get("/articles/")
+    assert response.status_code == 429
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+
+
 def test_each_key_has_its_own_budget(limited_app):
     alice = issue_key(limited_app, "alice", ["read"])
     bob = issue_key(limited_app, "bob", ["read"])
