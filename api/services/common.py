@@ -6,6 +6,7 @@ import peewee as pw
 
 from api.db import is_sqlite
 from api.services.errors import InvalidData, NotFound
+from api.services.prepared import INT, Prepared
 
 
 def get_or_404(
@@ -17,14 +18,25 @@ def get_or_404(
     If-Match check and the write it guards see the same version; SQLite's
     writers already hold the whole database from BEGIN IMMEDIATE.
     """
-    query = model.select().where(model.id == record_id)
     database = model._meta.database
     if lock and isinstance(getattr(database, "obj", database), pw.PostgresqlDatabase):
-        query = query.for_update()
-    record = query.first()
+        record = model.select().where(model.id == record_id).for_update().first()
+    else:
+        record = next(iter(_by_id(model).run(record_id)), None)
     if record is None:
         raise NotFound(label or model.__name__, record_id)
     return record
+
+
+_BY_ID: dict[type[pw.Model], Prepared] = {}
+
+
+def _by_id(model: type[pw.Model]) -> Prepared:
+    if model not in _BY_ID:
+        _BY_ID[model] = Prepared(
+            lambda i: model.select().where(model.id == i).limit(1), INT
+        )
+    return _BY_ID[model]
 
 
 def among(column: pw.Field, ids: Iterable[int]) -> pw.Expression:

@@ -9,6 +9,7 @@ from api.models import ApiKey
 from api.models.base import utcnow
 from api.services.common import get_or_404
 from api.services.errors import Conflict, NotFound
+from api.services.prepared import TEXT, Prepared
 
 SCOPES = ("read", "write", "admin")
 # admin may do everything, write may also read.
@@ -74,10 +75,16 @@ def revoke_key(key_id: int) -> ApiKey:
     return record
 
 
+# Every request that sends a key looks it up.
+_KEY_BY_HASH = Prepared(
+    lambda digest: ApiKey.select().where(ApiKey.key_hash == digest).limit(1), TEXT
+)
+
+
 def authenticate(plain: str) -> ApiKey | None:
     """The live key whose hash matches ``plain``, or None."""
     digest = _digest(plain)
-    record = ApiKey.get_or_none(ApiKey.key_hash == digest)
+    record = next(iter(_KEY_BY_HASH.run(digest)), None)
     if record is None or record.revoked_at is not None:
         return None
     # The lookup matched by hash already; compare again in constant time anyway.

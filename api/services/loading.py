@@ -17,7 +17,8 @@ from api.models import (
     Location,
     LocationAncestor,
 )
-from api.services.common import among
+from api.services.common import among, among_listed, id_list
+from api.services.prepared import TEXT, Prepared
 
 
 def attach_aliases(actors: list[Actor]) -> None:
@@ -35,26 +36,38 @@ def attach_aliases(actors: list[Actor]) -> None:
         by_id[actor_id].aliases.append(name)
 
 
+# Every event read or listed loads its links with these two.
+_ACTOR_LINKS = Prepared(
+    lambda listed: (
+        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
+        .where(among_listed(EventActor.event, listed))
+        .order_by(EventActor.event, EventActor.position, EventActor.id)
+        .dicts()
+    ),
+    TEXT,
+)
+_SOURCE_LINKS = Prepared(
+    lambda listed: (
+        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
+        .where(among_listed(EventSource.event, listed))
+        .order_by(EventSource.event, EventSource.position, EventSource.id)
+        .dicts()
+    ),
+    TEXT,
+)
+
+
 def attach(events: list[Event], include=()) -> None:
     """Load links, and the records ``include`` names, for all ``events`` at once."""
     by_id = {event.id: event for event in events}
     for event in events:
         event.actors, event.sources = [], []
-    links = (
-        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
-        .where(among(EventActor.event, by_id))
-        .order_by(EventActor.event, EventActor.position, EventActor.id)
-    )
-    for link in links.dicts():
+    listed = id_list(by_id)
+    for link in _ACTOR_LINKS.run(listed):
         by_id[link["event"]].actors.append(
             {"actor_id": link["actor"], "role": link["role"]}
         )
-    sources = (
-        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
-        .where(among(EventSource.event, by_id))
-        .order_by(EventSource.event, EventSource.position, EventSource.id)
-    )
-    for link in sources.dicts():
+    for link in _SOURCE_LINKS.run(listed):
         by_id[link["event"]].sources.append(
             {"article_id": link["article"], "quote": link["quote"]}
         )
