@@ -74,6 +74,14 @@ def bearer_token(header: str) -> str | None:
     return token.strip()
 
 
+def client_identity() -> str:
+    """Who is calling, for counting: a valid key as itself, however its header
+    is spelt; anything else (no key, a refused one) by address, so that
+    inventing tokens buys nothing. Needs ``identify`` to have run."""
+    key = g.get("api_key")
+    return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr}"
+
+
 def _unauthorized(detail: str, invalid: bool):
     challenge = f'{REALM}, error="invalid_token"' if invalid else REALM
     abort(401, message=detail, headers={"WWW-Authenticate": challenge})

@@ -4,17 +4,9 @@ from flask import Flask, g, request
 
 from flask_limiter import Limiter
 
+from api.http.auth import client_identity
+
 EXEMPT_BLUEPRINTS = {"Operations", "docs", "api-docs"}
-
-
-def rate_key() -> str:
-    # auth.identify has looked the key up already. A valid key is counted as
-    # itself, however its header is spelt; anything else by address, so that
-    # inventing tokens buys no fresh budget and refused attempts are throttled.
-    key = g.get("api_key")
-    if key is not None:
-        return f"key:{key.id}"
-    return f"ip:{request.remote_addr}"
 
 
 def _exempt() -> bool:
@@ -50,7 +42,8 @@ def init_limits(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "dateline")
     limiter = Limiter(
-        rate_key,
+        # Refused attempts count against their address, and are throttled.
+        client_identity,
         # One budget per client across every endpoint, as documented: default
         # limits would give each endpoint a budget of its own.
         application_limits=[app.config["DATELINE_RATE_LIMIT"]],

@@ -9,9 +9,11 @@ for everything else; a request beyond a bound is a 429 to retry later.
 import threading
 from collections import Counter
 
-from flask import current_app, g, request
+from flask import current_app
 
 from flask_smorest import abort
+
+from api.http.auth import client_identity
 
 # What a refused export is told to wait: long enough for a typical export to
 # end, short enough that a script's retry loop does not give up.
@@ -46,11 +48,6 @@ class Slots:
                 del self._running[client]
 
 
-def _client() -> str:
-    key = g.get("api_key")
-    return f"key:{key.id}" if key is not None else f"ip:{request.remote_addr}"
-
-
 def init_slots(app) -> None:
     app.extensions["dateline_export_slots"] = Slots(
         app.config["DATELINE_EXPORT_SLOTS"],
@@ -64,7 +61,7 @@ def hold_slot():
     Returns the function that gives it back, once however often it is called.
     """
     slots: Slots = current_app.extensions["dateline_export_slots"]
-    client = _client()
+    client = client_identity()
     refused = slots.take(client)
     if refused is not None:
         abort(429, message=refused, headers={"Retry-After": str(RETRY_AFTER_S)})
