@@ -6,6 +6,7 @@ import math
 import marshmallow as ma
 
 from reference.limits import MAX_INT64, MAX_NESTING, MIN_INT64
+from schemas.compiled import CompiledDump
 from schemas.fields import PlainInteger
 
 
@@ -102,7 +103,7 @@ def _unfit(value, path=(), depth=0):
                 yield from _unfit(item, (*path, key), depth + 1)
 
 
-class InputSchema(ma.Schema):
+class InputSchema(CompiledDump, ma.Schema):
     """A request body; what no database stores as sent is refused: text with
     NUL or lone surrogates (in names too), integers beyond 64 bits, NaN and
     Infinity, and nesting deeper than MAX_NESTING."""
@@ -123,7 +124,7 @@ class InputSchema(ma.Schema):
         return data
 
 
-class RecordSchema(ma.Schema):
+class RecordSchema(CompiledDump, ma.Schema):
     """Output fields every record has; the server owns them."""
 
     def __init__(self, *args, **kwargs):

@@ -6,10 +6,13 @@ event's links) building the text cost several times what running it did, so
 these are built once, with placeholder values, and later runs bind the real
 values to the same text. Rows come back through the query's own cursor
 wrapper: models, dicts and value conversions are as the builder gives them.
+The wrapper's reading of the result's columns (which field each is, how
+to convert it) is the same for every run of one text, so it is kept too.
 """
 
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import peewee as pw
 
@@ -38,7 +41,7 @@ class Prepared:
         ]
         if {s for s in slots if s is not None} != set(range(len(self._placeholders))):
             raise ValueError(f"A placeholder is missing from the query: {sql}")
-        compiled = (query, sql, params, slots)
+        compiled = _Compiled(query, sql, params, slots)
         self._compiled[database] = compiled
         return compiled
 
@@ -46,8 +49,31 @@ class Prepared:
         """The query's rows for ``values``, in the placeholders' order."""
         database = db.obj
         compiled = self._compiled.get(database) or self._compile(database)
-        query, sql, params, slots = compiled
         bound = [
-            p if s is None else values[s] for p, s in zip(params, slots, strict=True)
+            p if s is None else values[s]
+            for p, s in zip(compiled.params, compiled.slots, strict=True)
         ]
-        return query._get_cursor_wrapper(database.execute_sql(sql, bound))
+        cursor = database.execute_sql(compiled.sql, bound)
+        wrapper = compiled.query._get_cursor_wrapper(cursor)
+        if compiled.columns is None:
+            before = set(vars(wrapper))
+            wrapper.initialize()
+            compiled.columns = {
+                name: value
+                for name, value in vars(wrapper).items()
+                if name not in before
+            }
+        else:
+            vars(wrapper).update(compiled.columns)
+        wrapper.initialized = True
+        return wrapper
+
+
+@dataclass
+class _Compiled:
+    query: pw.Query
+    sql: str
+    params: list
+    slots: list[int | None]
+    # What the cursor wrapper's initialize() derived from the result's columns.
+    columns: dict | None = None

@@ -1,5 +1,6 @@
 """Limits as clients meet them: request rates (in memory and in Redis), sizes, pages."""
 
+import time
 import uuid
 
 import pytest
@@ -206,3 +207,143 @@ def test_page_size_has_a_maximum(make_app):
     assert "page_size" in response.get_json()["errors"]["query"]
 
     assert client.get("/events/?page_size=500").status_code == 200
+
+
+def test_a_revalidation_answered_304_spends_no_budget(limited_app):
+    client = limited_app.test_client()
+    first = client.get("/events/")
+    assert first.headers["X-RateLimit-Remaining"] == "2"
+    for _ in range(5):
+        response = client.get(
+            "/events/", headers={"If-None-Match": first.headers["ETag"]}
+        )
+        assert response.status_code == 304
+        assert response.headers["X-RateLimit-Remaining"] == "2"
+    assert client.get("/events/").headers["X-RateLimit-Remaining"] == "1"
+
+
+def test_the_window_ends_on_the_clock_and_retry_after_points_there(limited_app):
+    client = limited_app.test_client()
+    for _ in range(3):
+        client.get("/events/")
+    before = time.time()
+    response = client.get("/events/")
+    assert response.status_code == 429
+    reset = int(response.headers["X-RateLimit-Reset"])
+    # Windows of a minute end on the minute, for every client alike.
+    assert reset % 60 == 0
+    assert before < reset <= before + 60
+    assert (
+        reset - before - 1 <= int(response.headers["Retry-After"]) <= reset - before + 1
+    )
+
+
+def test_counts_move_to_memory_while_redis_fails_and_back_after(
+    make_app, redis_client, monkeypatch
+):
+    app = make_app(REDIS_URL=REDIS_URL)
+    limiter = app.extensions["dateline_limiter"]
+    client = app.test_client()
+    assert client.get("/events/").headers["X-RateLimit-Remaining"] == "2"
+
+    def refused(*args, **kwargs):
+        raise redis.ConnectionError("Redis went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(limiter.shared, "incr", refused)
+        response = client.get("/events/")
+        # Served, and still limited, by a count of its own in this process.
+        assert response.status_code == 200
+        assert response.headers["X-RateLimit-Remaining"] == "2"
+
+    # Redis is asked again only after a pause, then counts where it left off.
+    assert client.get("/events/").headers["X-RateLimit-Remaining"] == "1"
+    monkeypatch.setattr(limiter, "shared_back_at", 0.0)
+    assert client.get("/events/").headers["X-RateLimit-Remaining"] == "1"
+    assert client.get("/events/").headers["X-RateLimit-Remaining"] == "0"
+    assert client.get("/events/").status_code == 429
+
+
+def steady_clock(*apps) -> float:
+    """Stop the limiters' clocks mid-window, so a test never sees the window end."""
+    now = int(time.time() // 60) * 60 + 30.0
+    for app in apps:
+        app.extensions["dateline_limiter"].clock = lambda: now
+    return now
+
+
+def redis_count(client, app) -> int:
+    (name,) = counted_in_redis(client, app)
+    return int(client.get(name))
+
+
+def test_a_busy_client_reserves_its_budget_in_batches(make_app, redis_client):
+    # 1000 a minute: each worker reserves ten requests at a time in Redis.
+    app = make_app(REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT="1000/minute")
+    steady_clock(app)
+    client = app.test_client()
+    response = client.get("/events/")
+    assert response.headers["X-RateLimit-Remaining"] == "999"
+    assert redis_count(redis_client, app) == 10
+    for _ in range(9):
+        client.get("/events/")
+    assert redis_count(redis_client, app) == 10
+    response = client.get("/events/")
+    assert response.headers["X-RateLimit-Remaining"] == "989"
+    assert redis_count(redis_client, app) == 20
+
+
+def test_batches_never_let_workers_past_the_limit_together(make_app, redis_client):
+    # 200 a minute, two requests a batch: two workers taking turns get exactly
+    # the 200, and what a batch left unused was not lost to either.
+    first = make_app(REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT="200/minute")
+    prefix = first.config["RATELIMIT_KEY_PREFIX"]
+    second = make_app(
+        REDIS_URL=REDIS_URL,
+        DATELINE_RATE_LIMIT="200/minute",
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    steady_clock(first, second)
+    clients = [first.test_client(), second.test_client()]
+    statuses = [clients[n % 2].get("/events/").status_code for n in range(200)]
+    assert statuses == [200] * 200
+    assert clients[0].get("/events/").status_code == 429
+    assert clients[1].get("/events/").status_code == 429
+
+
+def test_what_other_workers_spent_shows_once_a_batch_is_stale(make_app, redis_client):
+    first = make_app(REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT="1000/minute")
+    prefix = first.config["RATELIMIT_KEY_PREFIX"]
+    second = make_app(
+        REDIS_URL=REDIS_URL,
+        DATELINE_RATE_LIMIT="1000/minute",
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    mine, theirs = first.test_client(), second.test_client()
+    now = steady_clock(first, second)
+    assert mine.get("/events/").headers["X-RateLimit-Remaining"] == "999"
+    for _ in range(50):
+        theirs.get("/events/")
+    # Within a second this worker answers from its batch, without asking.
+    assert mine.get("/events/").headers["X-RateLimit-Remaining"] == "998"
+    # A second on, it asks Redis again: 3 spent here and 50 there, and the 7
+    # its batch still holds are its own, not spent.
+    first.extensions["dateline_limiter"].clock = lambda: now + 1.5
+    assert mine.get("/events/").headers["X-RateLimit-Remaining"] == "947"
+
+
+def test_every_limit_of_several_holds(make_app, storage):
+    # The README's syntax: several limits, each its own window.
+    app = make_app(DATELINE_RATE_LIMIT="5/minute;2/hour", **storage[0])
+    client = app.test_client()
+    response = client.get("/events/")
+    assert response.headers["X-RateLimit-Limit"] == "2"
+    assert response.headers["X-RateLimit-Remaining"] == "1"
+    assert client.get("/events/").status_code == 200
+    response = client.get("/events/")
+    assert response.status_code == 429
+    assert "2 per 1 hour" in response.get_json()["detail"]
+    assert response.headers["X-RateLimit-Limit"] == "2"
+    # The hour's window ends on the hour.
+    assert int(response.headers["X-RateLimit-Reset"]) % 3600 == 0
+    assert int(response.headers["Retry-After"]) <= 3600
