@@ -17,6 +17,7 @@ from api.http.jsonio import OrjsonProvider
 from api.http.limits import init_limits
 from api.http.observability import configure_logging, init_observability
 from api.http.problems import Api, register_error_handlers
+from api.http.replicas import init_replicas
 from api.http.request_guard import init_request_guard
 from api.resources import register_blueprints
 
@@ -74,7 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
     # Order matters: request ids first, then the database, who is calling (the
     # key looked up once), how often they may call (by key, or by address when
     # the key is missing or refused, so failed attempts count), whether they
-    # may, then what they sent.
+    # may, which database a read goes to (by the key's recent writes), then
+    # what they sent.
     init_observability(app)
     # Ids in paths are 32-bit like the columns they name; larger ones are 404s.
     app.url_map.converters["int"] = BoundedInt
@@ -82,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_identity(app)
     init_limits(app)
     init_auth(app)
+    init_replicas(app)
     init_idempotency(app)
     init_slots(app)
     api = Api(app)
@@ -93,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         expose_headers=EXPOSED_HEADERS,
         allow_headers=[
             "Authorization",
+            "Consistency",
             "Content-Type",
             "If-Match",
             "If-None-Match",

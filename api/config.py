@@ -19,6 +19,10 @@ class Config:
     def __init__(self):
         env.read_env(os.environ.get("DATELINE_ENV_FILE"), recurse=False)
         self.DATABASE_URL = env.str("DATABASE_URL", DEFAULT_DATABASE_URL)
+        # Streaming replicas of a PostgreSQL primary that GET and HEAD read from.
+        self.DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", [])
+        self.DATELINE_REPLICA_MAX_LAG_S = env.float("DATELINE_REPLICA_MAX_LAG_S", 10.0)
+        self.DATELINE_READ_YOUR_WRITES_S = env.float("DATELINE_READ_YOUR_WRITES_S", 5.0)
         self.DATELINE_DB_POOL_SIZE = env.int("DATELINE_DB_POOL_SIZE", 8)
         self.DATELINE_SQLITE_BUSY_TIMEOUT_MS = env.int(
             "DATELINE_SQLITE_BUSY_TIMEOUT_MS", 5000

@@ -1,5 +1,6 @@
-"""The database proxy and its binding to DATABASE_URL."""
+"""The database proxy and its binding to DATABASE_URL (and replicas)."""
 
+import contextvars
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -8,7 +9,52 @@ from playhouse import db_url
 
 from flask import request
 
-db = pw.DatabaseProxy()
+# The database a request reads from when it is not the primary: a replica
+# chosen by api.http.replicas for this request (context-local: each thread
+# serving a request has its own).
+_reading: contextvars.ContextVar = contextvars.ContextVar("dateline_reading")
+
+
+class RoutingProxy(pw.DatabaseProxy):
+    """peewee's proxy, pointing at the primary or at this request's replica."""
+
+    __slots__ = ("primary",)
+
+    def initialize(self, obj):
+        self.primary = obj
+        for callback in self._callbacks:
+            callback(obj)
+
+    @property
+    def obj(self):
+        return _reading.get(None) or self.primary
+
+    def __setattr__(self, attr, value):
+        if attr == "obj":
+            attr = "primary"
+        object.__setattr__(self, attr, value)
+
+
+db = RoutingProxy()
+
+
+def read_from(database) -> contextvars.Token:
+    """Send this context's queries to ``database`` until ``reset`` is called."""
+    return _reading.set(database)
+
+
+def reading_from():
+    """The replica this context reads from, or None for the primary."""
+    return _reading.get(None)
+
+
+def reset_reading(token: contextvars.Token) -> None:
+    try:
+        _reading.reset(token)
+    except ValueError:
+        # Set in another context (a streamed body ended elsewhere): clear it.
+        _reading.set(None)
+
 
 # Our URLs name the database, not the driver: pool connections (a new connection
 # per request costs more than the request itself) and prefer psycopg 3.
@@ -27,11 +73,13 @@ def is_sqlite() -> bool:
     return isinstance(db.obj, pw.SqliteDatabase)
 
 
-def open_database(url: str, pool_size: int = 8, busy_timeout_ms: int = 5000):
+def open_database(
+    url: str, pool_size: int = 8, busy_timeout_ms: int = 5000, **driver_options
+):
     """Return a peewee database for ``url``: sqlite:///path or postgresql://..."""
     parts = urlsplit(url)
     scheme = _SCHEMES.get(parts.scheme, parts.scheme)
-    options = {"max_connections": pool_size, "stale_timeout": 300}
+    options = {"max_connections": pool_size, "stale_timeout": 300, **driver_options}
     if scheme.startswith("sqlite"):
         path = parts.path[1:]
         if path and path != ":memory:":

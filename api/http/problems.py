@@ -131,7 +131,7 @@ def _integer_header(description: str, example: int) -> dict:
     }
 
 
-# What flask-limiter sends with a 429 (and the X-RateLimit-* on every
+# What the rate limiter sends with a 429 (and the X-RateLimit-* on every
 # limited answer), so that a client can wait as long as it is told.
 RATE_LIMIT_HEADERS = {
     "Retry-After": _integer_header("Seconds to wait before trying again.", 30),
@@ -142,6 +142,17 @@ RATE_LIMIT_HEADERS = {
     "X-RateLimit-Reset": _integer_header(
         "When the window resets, in seconds since the epoch.", 1583755200
     ),
+}
+
+
+CONSISTENCY_HEADER = {
+    "name": "Consistency",
+    "required": False,
+    "description": "`strong`: read from the primary database, so the answer "
+    "shows every write made so far. Without it a read replica may answer, a "
+    "moment behind; reads by an API key that wrote in the last few seconds go "
+    "to the primary anyway. Matters only where read replicas are configured.",
+    "schema": {"type": "string", "example": "strong"},
 }
 
 
@@ -263,6 +274,10 @@ class Api(flask_smorest.Api):
                 "schema": {"type": "string"},
             },
             lazy=True,
+        )
+        # Every read takes it (api.http.replicas); documented once, referred to.
+        self.spec.components.parameter(
+            "CONSISTENCY", "header", CONSISTENCY_HEADER, lazy=True
         )
         self.spec.components.header(
             "ETAG",

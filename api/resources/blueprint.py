@@ -4,6 +4,7 @@ from flask import current_app, request
 from werkzeug.datastructures import CombinedMultiDict
 
 import flask_smorest
+import marshmallow as ma
 from flask_smorest.utils import get_appcontext
 from webargs import core
 from webargs.flaskparser import FlaskParser
@@ -23,6 +24,21 @@ class _Parser(FlaskParser):
     JSON bodies are read by ``api.http.jsonio.load_body``."""
 
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type, ma.Schema] = {}
+
+    def _get_schema(self, argmap, req):
+        # webargs makes a new instance of a schema class on every request,
+        # which costs more than loading the arguments; schemas keep no state
+        # between loads, so one instance per class serves every request.
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas.setdefault(argmap, argmap())
+            return schema
+        return super()._get_schema(argmap, req)
 
     def load_multipart(self, req, schema):
         return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
@@ -54,6 +70,16 @@ class Blueprint(Paging, flask_smorest.Blueprint):
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_consistency_doc)
+
+    def _prepare_consistency_doc(self, doc, doc_info, *, method, **_kwargs):
+        # Reads may come from a replica; this header sends one to the primary.
+        if method.upper() == "GET" and self.name != "Operations":
+            doc.setdefault("parameters", []).append("CONSISTENCY")
+        return doc
 
     # Read when the views are decorated, so a constant rather than a setting.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 25, "max_page_size": 500}

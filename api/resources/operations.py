@@ -18,6 +18,7 @@ from prometheus_client import (
 from api import migrate
 from api.db import db
 from api.http.observability import multiprocess_mode
+from api.http.replicas import replica_states
 from api.resources.blueprint import Blueprint, problem
 
 blp = Blueprint(
@@ -38,7 +39,8 @@ class ReadinessSchema(ma.Schema):
         metadata={
             "description": "ready: every check passes. degraded (still 200): "
             "Redis is unreachable, so rate limits are counted in each worker's "
-            "memory meanwhile. not ready (503): the database is unreachable or "
+            "memory meanwhile, or a read replica is unreachable or lagging, so "
+            "reads skip it. not ready (503): the database is unreachable or "
             "migrations are pending.",
             "example": "ready",
         },
@@ -87,15 +89,24 @@ def _checks() -> dict[str, str]:
             checks["redis"] = "ok"
         except redis.RedisError as error:
             checks["redis"] = f"unreachable: {type(error).__name__}"
+    checks.update(replica_states())
     return checks
 
 
 def _readiness(checks: dict[str, str]) -> str:
-    # Without Redis the limiter counts in memory and the API keeps serving:
-    # only the database and its schema decide whether to take traffic.
+    # Without Redis the limiter counts in memory, and without a replica reads
+    # go to the primary: the API keeps serving. Only the database and its
+    # schema decide whether to take traffic.
     if checks["database"] != "ok" or checks["migrations"] != "ok":
         return "not ready"
-    return "ready" if checks["redis"] in ("ok", "not configured") else "degraded"
+    replicas_ok = all(
+        state.startswith("ok")
+        for name, state in checks.items()
+        if name.startswith("replica")
+    )
+    if checks["redis"] in ("ok", "not configured") and replicas_ok:
+        return "ready"
+    return "degraded"
 
 
 READY_EXAMPLES = {
@@ -112,6 +123,18 @@ READY_EXAMPLES = {
                 "database": "ok",
                 "migrations": "ok",
                 "redis": "unreachable: ConnectionError",
+            },
+        }
+    },
+    "replica lagging": {
+        "value": {
+            "status": "degraded",
+            "checks": {
+                "database": "ok",
+                "migrations": "ok",
+                "redis": "ok",
+                "replica 1": "ok (lag 0.0 s)",
+                "replica 2": "lagging (lag 42.5 s)",
             },
         }
     },
@@ -135,7 +158,8 @@ class Ready(MethodView):
     @blp.response(
         200,
         ReadinessSchema,
-        description="This instance can serve; degraded if Redis is unreachable.",
+        description="This instance can serve; degraded if Redis or a replica is "
+        "unreachable.",
         examples=READY_EXAMPLES,
     )
     @blp.alt_response(
@@ -146,11 +170,14 @@ class Ready(MethodView):
         example=NOT_READY_EXAMPLE,
     )
     def get(self):
-        """Tell whether the service can answer: database, migrations, Redis
+        """Tell whether the service can answer: database, migrations, Redis, replicas
 
         Readiness: take this instance out of the load balancer while it
         answers 503. A Redis outage is "degraded", still 200: the API serves,
-        counting rate limits in each worker's memory until Redis is back.
+        counting rate limits in each worker's memory until Redis is back. So
+        is a read replica that is unreachable or lags more than
+        DATELINE_REPLICA_MAX_LAG_S: reads skip it meanwhile. Each replica has
+        a check of its own (`replica 1`, ...), with its lag in seconds.
         """
         checks = _checks()
         status = _readiness(checks)
