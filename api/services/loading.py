@@ -20,19 +20,23 @@ from api.models import (
 from api.services.common import among, among_listed, id_list
 from api.services.prepared import TEXT, Prepared
 
+_ALIASES = Prepared(
+    lambda listed: (
+        ActorAlias.select(ActorAlias.actor, ActorAlias.name)
+        .where(among_listed(ActorAlias.actor, listed))
+        .order_by(ActorAlias.id)
+        .tuples()
+    ),
+    TEXT,
+)
+
 
 def attach_aliases(actors: list[Actor]) -> None:
     """Load the aliases of all ``actors`` in one query."""
     by_id = {actor.id: actor for actor in actors}
     for actor in actors:
         actor.aliases = []
-    rows = (
-        ActorAlias.select(ActorAlias.actor, ActorAlias.name)
-        .where(ActorAlias.actor.in_(list(by_id)))
-        .order_by(ActorAlias.id)
-        .tuples()
-    )
-    for actor_id, name in rows:
+    for actor_id, name in _ALIASES.run(id_list(by_id)):
         by_id[actor_id].aliases.append(name)
 
 
@@ -79,9 +83,34 @@ def attach(events: list[Event], include=()) -> None:
         _embed_locations(events)
 
 
+# Embedded records by id, one query per kind, its SQL built once.
+_BY_IDS = {
+    model: Prepared(
+        lambda listed, model=model: model.select().where(
+            among_listed(model.id, listed)
+        ),
+        TEXT,
+    )
+    for model in (Actor, Article, Location)
+}
+_ANCESTORS = Prepared(
+    lambda listed: (
+        Location.select(Location, LocationAncestor.location.alias("below"))
+        .join(LocationAncestor, on=(LocationAncestor.ancestor == Location.id))
+        .where(
+            among_listed(LocationAncestor.location, listed)
+            & (LocationAncestor.depth > 0)
+        )
+        .order_by(LocationAncestor.location, LocationAncestor.depth)
+        .objects()
+    ),
+    TEXT,
+)
+
+
 def _embed(events, links: str, id_key: str, name: str, model, then=None) -> None:
     wanted = {link[id_key] for event in events for link in getattr(event, links)}
-    records = {r.id: r for r in model.select().where(model.id.in_(list(wanted)))}
+    records = {r.id: r for r in _BY_IDS[model].run(id_list(wanted))}
     if then and records:
         then(list(records.values()))
     for event in events:
@@ -90,19 +119,11 @@ def _embed(events, links: str, id_key: str, name: str, model, then=None) -> None
 
 
 def _embed_locations(events: list[Event]) -> None:
-    wanted = {event.location_id for event in events if event.location_id}
-    places = {p.id: p for p in Location.select().where(Location.id.in_(list(wanted)))}
+    wanted = id_list({event.location_id for event in events if event.location_id})
+    places = {p.id: p for p in _BY_IDS[Location].run(wanted)}
     for place in places.values():
         place.ancestors = []
-    above = (
-        Location.select(Location, LocationAncestor.location.alias("below"))
-        .join(LocationAncestor, on=(LocationAncestor.ancestor == Location.id))
-        .where(
-            LocationAncestor.location.in_(list(wanted)) & (LocationAncestor.depth > 0)
-        )
-        .order_by(LocationAncestor.location, LocationAncestor.depth)
-    )
-    for ancestor in above.objects():
+    for ancestor in _ANCESTORS.run(wanted):
         places[ancestor.below].ancestors.append(ancestor)
     for event in events:
         event.place = places.get(event.location_id)
