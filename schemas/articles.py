@@ -12,7 +12,13 @@ from schemas.common import (
     many,
 )
 from schemas.fields import Language, UTCDateTime
-from schemas.query import CURSOR, fields_field, format_field, sort_field
+from schemas.query import (
+    CURSOR,
+    check_relevance,
+    fields_field,
+    format_field,
+    sort_field,
+)
 
 
 class ArticleWriteSchema(InputSchema):
@@ -115,12 +121,24 @@ class ArticleQueryArgsSchema(ma.Schema):
         metadata={
             "description": "Full-text search in title and body. Words are ANDed; "
             '"quoted phrases", OR and -exclusions work as in web search. Without '
-            "sort, the best matches come first.",
+            "sort, the newest matches come first; `sort=relevance` puts the best "
+            "first.",
             "example": "ceasefire Idlib",
         },
     )
     updated_since = UPDATED_SINCE
-    sort = sort_field(("id", "published_at", "title", "created_at", "updated_at"), "id")
+    sort = sort_field(
+        ("id", "published_at", "title", "created_at", "updated_at", "relevance"),
+        "id",
+        "`id`; with `updated_since`, `updated_at` (a sync scan, in the order of "
+        "changes); with `q`, `-published_at` (newest first). `relevance` (with `q` "
+        "only, best matches first, by page number) ranks every match, which costs "
+        "time in proportion to their number",
+    )
     fields = fields_field(tuple(ArticleSchema._declared_fields))
     cursor = CURSOR
     format = format_field(("json", "csv", "ndjson"))
+
+    @ma.validates_schema
+    def _relevance_with_text(self, data, **_kwargs):
+        check_relevance(data)

@@ -23,6 +23,7 @@ from schemas.query import (
     CURSOR,
     BoundingBox,
     Near,
+    check_relevance,
     fields_field,
     format_field,
     include_field,
@@ -323,13 +324,25 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
         metadata={
             "description": "Full-text search in summaries and quotes. Words are "
             'ANDed; "quoted phrases", OR and -exclusions work as in web search. '
-            "Without sort, the best matches come first.",
+            "Without sort, the newest matches come first; `sort=relevance` puts "
+            "the best first.",
             "example": "ceasefire",
         },
     )
-    sort = sort_field(tuple(SORTABLE), "id")
+    sort = sort_field(
+        (*SORTABLE, "relevance"),
+        "id",
+        "`id`; with `updated_since`, `updated_at` (a sync scan, in the order "
+        "of changes); with `q`, `date_from` or `date_to`, `-date_start` (newest "
+        "first). `relevance` (with `q` only, best matches first, by page number) "
+        "ranks every match, which costs time in proportion to their number",
+    )
     cursor = CURSOR
     format = format_field(("json", "csv", "ndjson", "geojson"))
+
+    @ma.validates_schema
+    def _relevance_with_text(self, data, **_kwargs):
+        check_relevance(data)
 
     @ma.validates_schema
     def _one_source_for_an_id(self, data, **_kwargs):

@@ -76,7 +76,9 @@ class Near(_Numbers):
         return {"lat": lat, "lon": lon, "radius_km": radius}
 
 
-def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
+def sort_field(
+    fields: tuple[str, ...], default: str, default_text: str | None = None
+) -> ma.fields.String:
     """``sort=-date_start,id``: fields by priority, ``-`` for descending."""
     # Published as the parameter's pattern, so that clients and fuzzers know
     # exactly what is accepted (spaces around a name included).
@@ -100,7 +102,7 @@ def sort_field(fields: tuple[str, ...], default: str) -> ma.fields.String:
             "leading - sorts descending. Ties are broken by id, in the direction "
             "of the last field named (`-date_start`: the highest id first). Fields: "
             + ", ".join(fields)
-            + f". Default: {default}.",
+            + f". Default: {default_text or default}.",
             "example": default,
             "pattern": f"^{form}$",
         },
@@ -159,3 +161,21 @@ def format_field(formats: tuple[str, ...]) -> ma.fields.String:
             "example": formats[1],
         },
     )
+
+
+def check_relevance(data: dict) -> None:
+    """``sort=relevance`` ranks text matches: it needs ``q``, comes first, and
+    pages by number (a score is no place to resume a cursor from)."""
+    names = [part.strip() for part in (data.get("sort") or "").split(",")]
+    if not any(name.lstrip("-") == "relevance" for name in names):
+        return
+    if not data.get("q"):
+        raise ma.ValidationError("relevance ranks text matches: give q too.", "sort")
+    if names[0] != "relevance":
+        raise ma.ValidationError(
+            "relevance comes first, and best matches first (no -).", "sort"
+        )
+    if data.get("cursor") is not None:
+        raise ma.ValidationError(
+            "relevance pages by number: use page, not cursor.", "cursor"
+        )

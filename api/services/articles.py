@@ -61,12 +61,23 @@ def list_articles(
             EventSource.event == event_id
         )
         query = query.where(Article.id.in_(reporting))
-    order = parse_sort(sort or "id", SORTS)
+    ranked = sort is not None and sort.split(",")[0].strip() == "relevance"
+    if ranked:
+        sort = sort.split(",", 1)[1] if "," in sort else None
+    if sort is None:
+        # What the filters read in index order (see event_queries.default_sort).
+        sort = (
+            "updated_at"
+            if updated_since is not None
+            else "-published_at"
+            if q
+            else "id"
+        )
+    order = parse_sort(sort, SORTS)
     if q:
-        matches = search.matching_articles(q).alias("text_match")
+        matches = search.matching_articles(q, ranked).alias("text_match")
         query = query.join(matches, on=(Article.id == matches.c.id))
-        if sort is None and cursor is None:
-            # Best match first when the client asked for text and no order.
+        if ranked:
             order = [(SortKey("score", matches.c.score), True), *order]
     return Listing(query, order, fields=fields, cursor=cursor)
 

@@ -203,6 +203,17 @@ def _narrow_window(filters: dict) -> bool:
     return start is not None and end is not None and (end - start).days <= 120
 
 
+def default_sort(filters: dict, q: str | None) -> str:
+    """The order of a list asked for without ``sort``: the one its filters
+    read in index order, so a page costs the same at any size of table."""
+    if filters.get("updated_since") is not None:
+        # A sync scan: changes in the order they were made.
+        return "updated_at"
+    if q or filters.get("date_from") is not None or filters.get("date_to") is not None:
+        return "-date_start"
+    return DEFAULT_SORT
+
+
 def list_events(
     sort: str | None = None,
     fields: list[str] | None = None,
@@ -212,7 +223,10 @@ def list_events(
     **filters,
 ) -> Listing:
     query = filter_events(Event.select(), filters)
-    order = parse_sort(sort or DEFAULT_SORT, SORTS)
+    ranked = sort is not None and sort.split(",")[0].strip() == "relevance"
+    if ranked:
+        sort = sort.split(",", 1)[1] if "," in sort else None
+    order = parse_sort(sort or default_sort(filters, q), SORTS)
     if _narrow_window(filters):
         # Ids follow time, so walking the id index to a narrow window reads
         # most of the table; sorting the window's rows is far cheaper.
@@ -221,10 +235,9 @@ def list_events(
             for k, d in order
         ]
     if q:
-        matches = search.matching_events(q).alias("text_match")
+        matches = search.matching_events(q, ranked).alias("text_match")
         query = query.join(matches, on=(Event.id == matches.c.id))
-        if sort is None and cursor is None:
-            # Best match first when the client asked for text and no order.
+        if ranked:
             order = [(SortKey("score", matches.c.score), True), *order]
     return Listing(
         query,

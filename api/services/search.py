@@ -134,27 +134,31 @@ def unindex_article(article_id: int) -> None:
     _remove(ARTICLES, article_id)
 
 
-def _matches(index: _Index, query: str) -> pw.ModelSelect:
-    """(id, score) of the records matching ``query``; higher scores rank first."""
+def _matches(index: _Index, query: str, ranked: bool) -> pw.ModelSelect:
+    """The ids of the records matching ``query``, with their ``score`` (higher
+    ranks first) when ``ranked``: scoring reads every match's text, which is
+    what made a common word slow in a large table."""
     if _on_postgres():
         key = getattr(index.pg, index.pg_key)
-        tsquery = pw.fn.websearch_to_tsquery(PG_CONFIG, query)
-        score = pw.fn.ts_rank(index.pg.document, tsquery)
-        return index.pg.select(key.alias("id"), score.alias("score")).where(
+        columns = [key.alias("id")]
+        if ranked:
+            tsquery = pw.fn.websearch_to_tsquery(PG_CONFIG, query)
+            columns.append(pw.fn.ts_rank(index.pg.document, tsquery).alias("score"))
+        return index.pg.select(*columns).where(
             index.pg.document.match(query, language=PG_CONFIG, websearch=True)
         )
-    term = fts5_query(query)
-    return index.fts.select(
-        index.fts.rowid.alias("id"), (0 - index.fts.bm25()).alias("score")
-    ).where(index.fts.match(term))
+    columns = [index.fts.rowid.alias("id")]
+    if ranked:
+        columns.append((0 - index.fts.bm25()).alias("score"))
+    return index.fts.select(*columns).where(index.fts.match(fts5_query(query)))
 
 
-def matching_events(query: str) -> pw.ModelSelect:
-    return _matches(EVENTS, query)
+def matching_events(query: str, ranked: bool = False) -> pw.ModelSelect:
+    return _matches(EVENTS, query, ranked)
 
 
-def matching_articles(query: str) -> pw.ModelSelect:
-    return _matches(ARTICLES, query)
+def matching_articles(query: str, ranked: bool = False) -> pw.ModelSelect:
+    return _matches(ARTICLES, query, ranked)
 
 
 def rebuild() -> None:

@@ -307,8 +307,12 @@ def test_articles_search_sort_fields_and_scan(client, make_article):
         title="Markets rally", body="Shares rose.", published_at="2020-03-10T00:00Z"
     )["id"]
 
-    found = ids(client, "/articles/", q="ceasefire")
-    assert found == [repeat, mention]
+    # Newest first by default; the best match first when asked.
+    assert ids(client, "/articles/", q="ceasefire") == [mention, repeat]
+    assert ids(client, "/articles/", q="ceasefire", sort="relevance") == [
+        repeat,
+        mention,
+    ]
     assert ids(client, "/articles/", q="stoltenberg") == [mention]
     assert ids(client, "/articles/", q="timeline") == [undated]
     assert ids(client, "/articles/", q="idlib", sort="id") == [mention, undated, repeat]

@@ -264,7 +264,9 @@ def test_q_searches_summaries_and_quotes(client, make_article, make_event):
 
     found = ids(client, "/events/", q="ceasefire")
     assert sorted(found) == sorted([ev.agree, ev.quoted, ev.repeated])
-    assert found[0] == ev.repeated
+    # Newest first unless the best matches are asked for.
+    assert found == ids(client, "/events/", q="ceasefire", sort="-date_start")
+    assert ids(client, "/events/", q="ceasefire", sort="relevance")[0] == ev.repeated
     assert ids(client, "/events/", q="CEASEFIRE", sort="id") == sorted(found)
     assert ids(client, "/events/", q="truce") == [ev.quoted]
     assert ids(client, "/events/", q="saraqib", sort="id") == [ev.quoted, ev.shelling]
@@ -285,6 +287,16 @@ def test_q_searches_summaries_and_quotes(client, make_article, make_event):
         ev.quoted,
         ev.agree,
     ]
+
+
+def test_relevance_needs_text_comes_first_and_pages_by_number(client):
+    query_error(client.get("/events/?sort=relevance"), "sort")
+    query_error(client.get("/events/?q=ceasefire&sort=-relevance"), "sort")
+    query_error(client.get("/events/?q=ceasefire&sort=id,relevance"), "sort")
+    query_error(client.get("/events/?q=ceasefire&sort=relevance&cursor="), "cursor")
+    query_error(client.get("/articles/?sort=relevance"), "sort")
+    response = client.get("/events/?q=ceasefire&sort=relevance,-date_start")
+    assert response.status_code == 200
 
 
 def test_q_made_of_search_syntax_is_not_a_500(client, make_article, make_event):
@@ -322,10 +334,15 @@ def test_updated_since(client, make_event):
     changed_at = response.get_json()["updated_at"]
 
     assert ids(client, "/events/", updated_since=changed_at) == [first["id"]]
+    # A sync scan lists changes in the order they were made: the first
+    # event, changed last, comes last.
     assert ids(client, "/events/", updated_since=first["created_at"]) == [
-        first["id"],
         second["id"],
+        first["id"],
     ]
+    assert ids(
+        client, "/events/", updated_since=first["created_at"], sort="id"
+    ) == [first["id"], second["id"]]
     assert ids(client, "/events/", updated_since="2999-01-01T00:00:00Z") == []
     query_error(client.get("/events/?updated_since=yesterday"), "updated_since")
     query_error(
