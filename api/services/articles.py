@@ -1,5 +1,7 @@
 """Articles: queries and writes."""
 
+import peewee as pw
+
 from api.db import db
 from api.models import Article, Event, EventSource, Location
 from api.services import history, search
@@ -17,10 +19,17 @@ FIELDS = (
     "published_at",
     "language",
 )
+UNDATED = "0001-01-01 00:00:00"
 SORTS = {
     "id": key(Article.id, int),
-    # Undated articles sort as the oldest.
-    "published_at": key(Article.published_at, to_datetime, "0001-01-01 00:00:00"),
+    # Undated articles sort as the oldest. The literal is written out: an
+    # index on the expression (migration 014) serves only this spelling.
+    "published_at": SortKey(
+        "published_at",
+        pw.fn.COALESCE(Article.published_at, pw.SQL(f"'{UNDATED}'")),
+        to_datetime,
+        UNDATED,
+    ),
     "title": key(Article.title),
     "created_at": key(Article.created_at, to_datetime),
     "updated_at": key(Article.updated_at, to_datetime),

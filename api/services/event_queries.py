@@ -227,7 +227,7 @@ def list_events(
     if ranked:
         sort = sort.split(",", 1)[1] if "," in sort else None
     order = parse_sort(sort or default_sort(filters, q), SORTS)
-    if _narrow_window(filters):
+    if order[0][0].name == "id" and _narrow_window(filters):
         # Ids follow time, so walking the id index to a narrow window reads
         # most of the table; sorting the window's rows is far cheaper.
         order = [
