@@ -77,7 +77,8 @@ class Paging:
         headers = dict(headers or {})
         listing = getattr(page_params, "listing", None)
         if listing is None or listing.cursor is None:
-            exact = page_params.item_count <= COUNT_LIMIT
+            estimated = listing is not None and listing.estimated
+            exact = page_params.item_count <= COUNT_LIMIT and not estimated
             page_params.item_count = min(page_params.item_count, COUNT_LIMIT)
             result, headers = super()._set_pagination_metadata(
                 page_params, result, headers

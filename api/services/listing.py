@@ -16,8 +16,11 @@ from api.services.errors import InvalidFilter
 # the count stops, for a scan (cursor) or the stats endpoint is the tool.
 COUNT_LIMIT = 10_000
 # Past this many times the limit in the planner's estimate, matches are not
-# counted (see Listing.count).
+# counted (see Listing.count); nor are they when counting takes longer than
+# this, on PostgreSQL.
 ESTIMATE_FACTOR = 2
+COUNT_TIMEOUT_MS = 25
+QUERY_CANCELED = "57014"
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class Listing:
     # Output field -> row attribute, where the two differ.
     renames: dict[str, str] = field(default_factory=dict)
     next_cursor: str | None = field(default=None, init=False)
+    # The total is the planner's estimate: counting took too long.
+    estimated: bool = field(default=False, init=False)
 
     @property
     def keys(self) -> list[SortKey]:
@@ -226,14 +231,30 @@ class Listing:
             return None
         matches = self.query.order_by().select(pw.SQL("1"))
         database = self.query.model._meta.database
-        if not is_sqlite() and _estimate(matches) >= ESTIMATE_FACTOR * COUNT_LIMIT:
-            return COUNT_LIMIT + 1
         capped = matches.limit(COUNT_LIMIT + 1)
-        return (
-            pw.Select([capped.alias("capped")], [pw.fn.COUNT(pw.SQL("*"))])
-            .bind(database)
-            .scalar()
-        )
+        counting = pw.Select([capped.alias("capped")], [pw.fn.COUNT(pw.SQL("*"))])
+        if is_sqlite():
+            return counting.bind(database).scalar()
+        estimate = _estimate(matches)
+        if estimate >= ESTIMATE_FACTOR * COUNT_LIMIT:
+            return COUNT_LIMIT + 1
+        try:
+            with database.atomic():
+                database.execute_sql(
+                    f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS}"
+                )
+                counted = counting.bind(database).scalar()
+                database.execute_sql("SET LOCAL statement_timeout TO DEFAULT")
+                return counted
+        except pw.OperationalError as error:
+            if getattr(error, "sqlstate", None) != QUERY_CANCELED and (
+                "statement timeout" not in str(error)
+            ):
+                raise
+        # Matches the database cannot count in time (filters whose
+        # intersection no index holds): the estimate, said to be inexact.
+        self.estimated = True
+        return min(max(int(estimate), 1), COUNT_LIMIT)
 
 
 def _estimate(query: pw.Query) -> float:

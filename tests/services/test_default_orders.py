@@ -90,3 +90,29 @@ def test_the_planner_estimate_is_read(app, make_event):
     with database.connection_context():
         estimate = listing._estimate(list_events().query.select(pw.SQL("1")))
     assert estimate >= 1
+
+
+def test_a_count_that_takes_too_long_gives_the_estimate(
+    app, client, make_event, monkeypatch
+):
+    for _ in range(3):
+        make_event()
+    database = app.extensions["dateline_db"]
+    if not isinstance(database, pw.PostgresqlDatabase):
+        pytest.skip("SQLite counts whatever it takes")
+    original = pw.Select.scalar
+
+    def slow_scalar(self, *args, **kwargs):
+        # Stands for a count whose filters no index intersects.
+        database.execute_sql("SELECT pg_sleep(0.2)")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pw.Select, "scalar", slow_scalar)
+    response = client.get("/events/")
+    assert response.status_code == 200
+    assert len(response.get_json()) == 3
+    meta = json.loads(response.headers["X-Pagination"])
+    assert meta["total_is_exact"] is False
+    assert 1 <= meta["total"] <= listing.COUNT_LIMIT
+    # The page after it is served whole: the timeout ended with the count.
+    database.execute_sql("SELECT pg_sleep(0.05)")
