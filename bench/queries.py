@@ -19,13 +19,25 @@ from api.db import db
 from api.models import Event, Location
 from bench import data
 
-# p95 targets at 1M events, in milliseconds.
+# p95 targets at 1M events, in milliseconds ...
 TARGETS_MS = {"postgresql": 50.0, "sqlite": 150.0}
+# ... and at 10M events, on PostgreSQL.
+TARGET_10M_MS = 100.0
 ANALYST = (
     "/events/?event_code=18&event_code=19"
     f"&actor={quote(data.ANALYST_ACTOR)}&role=initiator&near=35.93,36.63,50"
     "&date_from=2020-02-27&date_to=2020-03-09&include=sources&page_size=100"
 )
+
+
+QUARTER = "date_from=2023-01-01&date_to=2023-03-31"
+STATS_YEAR = (
+    "/events/stats?interval=week&group_by=country"
+    "&date_from=2023-01-01&date_to=2023-12-31"
+)
+STATS_ALL = "/events/stats?interval=month&group_by=country"
+# Statistics over the whole table have a target of their own (issue 25).
+STATS_TARGET_MS = 1000.0
 
 
 @dataclass
@@ -35,6 +47,7 @@ class Request:
     # Follow X-Next-Cursor this many pages before timing the next one.
     follow: int = 0
     must_find: bool = False
+    target_ms: float | None = None
 
 
 @dataclass
@@ -46,6 +59,7 @@ class Result:
     p50_ms: float
     p95_ms: float
     mean_ms: float
+    target_ms: float | None = None
 
 
 def requests(syria_id: int, event_id: int) -> list[Request]:
@@ -76,6 +90,27 @@ def requests(syria_id: int, event_id: int) -> list[Request]:
         Request("GET /events/<id>", f"/events/{event_id}"),
         Request(f"articles q={word}", f"/articles/?q={word}"),
         Request("ANALYST", ANALYST, must_find=True),
+        # Filters combined the way analysts combine them.
+        Request(f"q={word} + country", f"/events/?q={word}&country=SYR"),
+        Request(f"q={word} + quarter", f"/events/?q={word}&{QUARTER}"),
+        Request(f"q={word}, -fatalities", f"/events/?q={word}&sort=-fatalities"),
+        Request(f"q={word}, page 400", f"/events/?q={word}&page=400"),
+        Request("country quarter", f"/events/?country=SYR&{QUARTER}"),
+        Request("actor by fatalities", f"/events/?actor={alias}&sort=-fatalities"),
+        Request(
+            "place year, includes",
+            f"/events/?location={syria_id}&date_from=2022-01-01"
+            f"&date_to=2022-12-31&{includes}",
+        ),
+        Request(
+            "sync scan, cursor page 6",
+            "/events/?updated_since=2024-06-01T00:00:00Z&cursor=&page_size=100",
+            follow=5,
+        ),
+        Request("page 400 (10,000th)", "/events/?page=400"),
+        Request("cursor page 50", "/events/?cursor=&page_size=100", follow=49),
+        Request("stats week x country, 2023", STATS_YEAR, target_ms=STATS_TARGET_MS),
+        Request("stats month x country", STATS_ALL, target_ms=STATS_TARGET_MS),
     ]
 
 
@@ -140,6 +175,7 @@ def measure(client, request: Request, repeat: int) -> Result:
         percentile(samples, 0.50),
         percentile(samples, 0.95),
         statistics.fmean(samples),
+        request.target_ms,
     )
 
 
@@ -158,7 +194,7 @@ def table(results: list[Result], target: float) -> str:
     lines = [head, "-" * len(head)]
     for r in results:
         total = "-" if r.total is None else f"{r.total:,}"
-        over = "  OVER" if r.p95_ms > target else ""
+        over = "  OVER" if r.p95_ms > (r.target_ms or target) else ""
         lines.append(
             f"{r.name:<{width}}  {r.rows:>5}  {total:>9}  "
             f"{r.p50_ms:>8.1f}  {r.p95_ms:>8.1f}{over}"
@@ -177,6 +213,8 @@ def main(argv=None) -> None:
     found = context(app)
     kind = "sqlite" if args.database_url.startswith("sqlite") else "postgresql"
     target = TARGETS_MS[kind]
+    if kind == "postgresql" and found["events"] > 2_000_000:
+        target = TARGET_10M_MS
     client = app.test_client()
     results = [
         measure(client, request, args.repeat)
