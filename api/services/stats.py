@@ -14,7 +14,7 @@ import peewee as pw
 
 from api.db import db
 from api.models import Actor, Event, EventActor, Location, LocationAncestor
-from api.services import event_codes, search
+from api.services import event_codes, rollups, search
 from api.services.errors import InvalidFilter
 from api.services.event_queries import filter_events
 from api.services.periods import as_date, floor, following, last_day, truncate
@@ -124,7 +124,11 @@ def aggregate_query(interval: str, columns, joins, q, filters) -> pw.ModelSelect
 
 def _aggregate(interval: str, columns, joins, q, filters):
     """(first period, last period, group values, events, deaths, known) rows."""
-    query = aggregate_query(interval, columns, joins, q, filters)
+    names = [name for name, _ in columns]
+    if rollups.servable(names, q, filters):
+        query = rollups.rollup_query(interval, names, filters)
+    else:
+        query = aggregate_query(interval, columns, joins, q, filters)
     # A few hundred periods recur in thousands of rows: each is read once.
     day = {}
     for row in db.execute(query).fetchall():
