@@ -16,7 +16,6 @@ import peewee as pw
 from api.db import db
 from api.services import rollups, stats
 from api.services.errors import InvalidFilter
-from tests.services.ingest.conftest import export_file, run_import  # noqa: F401
 
 INTERVALS = ["day", "week", "month", "year", "none"]
 GROUPS = [[], ["country"], ["source"], ["country", "source"]]
@@ -114,18 +113,6 @@ def test_the_rollup_follows_every_write(pg_only, client, make_event, monkeypatch
         f"/locations/{places['Ankara']}/merge", json={"into": places["Idlib"]}
     )
     assert response.status_code in (200, 204), response.get_json()
-    assert_same(app, monkeypatch)
-
-
-def test_the_rollup_follows_imports(pg_only, export_file, monkeypatch):
-    app = pg_only
-    for format_name in ("acled", "ucdp-ged", "gdelt"):
-        report = run_import(app, format_name, export_file(format_name))
-        assert report.committed is True
-    assert_same(app, monkeypatch)
-    # Imported again, changed rows replace theirs: still the same.
-    report = run_import(app, "acled", export_file("acled"))
-    assert report.committed is True
     assert_same(app, monkeypatch)
 
 
