@@ -340,9 +340,10 @@ def test_updated_since(client, make_event):
         second["id"],
         first["id"],
     ]
-    assert ids(
-        client, "/events/", updated_since=first["created_at"], sort="id"
-    ) == [first["id"], second["id"]]
+    assert ids(client, "/events/", updated_since=first["created_at"], sort="id") == [
+        first["id"],
+        second["id"],
+    ]
     assert ids(client, "/events/", updated_since="2999-01-01T00:00:00Z") == []
     query_error(client.get("/events/?updated_since=yesterday"), "updated_since")
     query_error(
