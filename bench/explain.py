@@ -55,6 +55,11 @@ def explain(app, client, request, min_ms: float, show_sql: bool) -> None:
     url = resolve(client, request)
     fetch(client, url)
     elapsed, statements = capture(app, client, url)
+    # Settings a request makes for one statement (a count's time limit)
+    # are left out: the statements are replayed, and explained, on their own.
+    statements = [
+        (sql, p) for sql, p in statements if sql.split(None, 1)[0] == "SELECT"
+    ]
     with database.connection_context():
         costs = [run(database, sql, params) for sql, params in statements]
         print(

@@ -32,3 +32,20 @@ def test_long_texts_are_stored_with_lz4_on_postgresql(app, client, make_event):
             (event["id"],),
         ).fetchall()
     assert methods == [("lz4", "lz4"), ("lz4", "lz4")]
+
+
+def test_each_statement_is_planned_for_its_values_without_jit(app):
+    # Generic plans of prepared statements, blind to the values, and JIT
+    # compilation each made some reads of a large table hundreds of times
+    # slower; the URL's own options (the tests' search_path) still apply.
+    database = app.extensions["dateline_db"]
+    with database.connection_context():
+        settings = dict(
+            database.execute_sql(
+                "SELECT name, setting FROM pg_settings "
+                "WHERE name IN ('plan_cache_mode', 'jit')"
+            ).fetchall()
+        )
+        (schema,) = database.execute_sql("SELECT current_schema()").fetchone()
+    assert settings == {"plan_cache_mode": "force_custom_plan", "jit": "off"}
+    assert schema.startswith("dateline_test_")
