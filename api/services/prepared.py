@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from api.db import db
+from api.db import db, execute_prepared
 
 # Placeholder values a query is built with, found again among its parameters.
 # No real value takes them: ids are positive and 32-bit, texts hold no \x1f.
@@ -53,7 +53,7 @@ class Prepared:
             p if s is None else values[s]
             for p, s in zip(compiled.params, compiled.slots, strict=True)
         ]
-        cursor = database.execute_sql(compiled.sql, bound)
+        cursor = execute_prepared(database, compiled.sql, bound)
         wrapper = compiled.query._get_cursor_wrapper(cursor)
         if compiled.columns is None:
             before = set(vars(wrapper))
