@@ -30,11 +30,17 @@ class PeeweePage(Page):
                 {"page": ["Use either page numbers or a cursor, not both."]},
             )
         page_params.listing = collection
-        super().__init__(collection, page_params)
+        self.collection = collection
+        self.page_params = page_params
+        # The page first, then the total: a total that is estimated is held
+        # to what the page showed (never fewer rows than it served, exact
+        # when it was the last page). flask-smorest's Page counts first.
+        self._items = collection.page(page_params.page, page_params.page_size)
+        page_params.item_count = self.item_count
 
     @property
     def items(self):
-        return self.collection.page(self.page_params.page, self.page_params.page_size)
+        return self._items
 
     @property
     def item_count(self):

@@ -129,6 +129,8 @@ class Listing:
     next_cursor: str | None = field(default=None, init=False)
     # The total is the planner's estimate: counting took too long.
     estimated: bool = field(default=False, init=False)
+    # Rows up to the end of the page served, and whether it was the last.
+    served: tuple[int, bool] | None = field(default=None, init=False)
 
     @property
     def keys(self) -> list[SortKey]:
@@ -184,6 +186,8 @@ class Listing:
                 self.next_cursor = _encode([k.value_of(rows[-1]) for k in self.keys])
         if self.hydrate and rows:
             self.hydrate(rows)
+        if self.cursor is None:
+            self.served = (number - 1) * size + len(rows), len(rows) < size
         return self.project(rows)
 
     def scan(self, size: int, shape: Callable | None = None, read=None):
@@ -252,9 +256,14 @@ class Listing:
             ):
                 raise
         # Matches the database cannot count in time (filters whose
-        # intersection no index holds): the estimate, said to be inexact.
+        # intersection no index holds): the estimate, said to be inexact,
+        # but never fewer than the pages served show, and exact when the
+        # page served was the last.
+        seen, last = self.served or (0, False)
+        if last:
+            return seen
         self.estimated = True
-        return min(max(int(estimate), 1), COUNT_LIMIT)
+        return min(max(int(estimate), seen + 1), COUNT_LIMIT)
 
 
 def _estimate(query: pw.Query) -> float:
