@@ -33,24 +33,24 @@ ON CONFLICT (date_start, date_end, country, source) DO UPDATE SET
 """
 
 
-def _rows(table: str, sign: str) -> str:
+def _counts(sign: str, country: str, rows: str) -> str:
+    """One signed row of counts per event of ``rows`` (aliased t), in ``country``."""
     return (
-        f"SELECT t.date_start, t.date_end, COALESCE(l.country, '') AS country, "
+        f"SELECT t.date_start, t.date_end, {country} AS country, "
         f"COALESCE(t.source, '') AS source, {sign}1 AS events, "
         f"{sign}COALESCE(t.fatalities, 0) AS fatalities, "
-        f"{sign}(t.fatalities IS NOT NULL)::int AS known "
-        f"FROM {table} AS t LEFT JOIN location AS l ON l.id = t.location_id"
+        f"{sign}(t.fatalities IS NOT NULL)::int AS known FROM {rows}"
     )
+
+
+def _rows(table: str, sign: str) -> str:
+    joined = f"{table} AS t LEFT JOIN location AS l ON l.id = t.location_id"
+    return _counts(sign, "COALESCE(l.country, '')", joined)
 
 
 def _moved(sign: str, country: str) -> str:
-    return (
-        f"SELECT e.date_start, e.date_end, c.{country} AS country, "
-        f"COALESCE(e.source, '') AS source, {sign}1 AS events, "
-        f"{sign}COALESCE(e.fatalities, 0) AS fatalities, "
-        f"{sign}(e.fatalities IS NOT NULL)::int AS known "
-        "FROM event AS e JOIN changed AS c ON e.location_id = c.id"
-    )
+    joined = "event AS t JOIN changed AS c ON t.location_id = c.id"
+    return _counts(sign, f"c.{country}", joined)
 
 
 CHANGED = (

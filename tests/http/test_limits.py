@@ -293,16 +293,20 @@ def test_a_busy_client_reserves_its_budget_in_batches(make_app, redis_client):
     assert redis_count(redis_client, app) == 20
 
 
+def two_workers(make_app, limit: str):
+    """Two apps counting one budget in Redis, as two worker processes do."""
+    first = make_app(REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT=limit)
+    prefix = first.config["RATELIMIT_KEY_PREFIX"]
+    second = make_app(
+        REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT=limit, RATELIMIT_KEY_PREFIX=prefix
+    )
+    return first, second
+
+
 def test_batches_never_let_workers_past_the_limit_together(make_app, redis_client):
     # 200 a minute, two requests a batch: two workers taking turns get exactly
     # the 200, and what a batch left unused was not lost to either.
-    first = make_app(REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT="200/minute")
-    prefix = first.config["RATELIMIT_KEY_PREFIX"]
-    second = make_app(
-        REDIS_URL=REDIS_URL,
-        DATELINE_RATE_LIMIT="200/minute",
-        RATELIMIT_KEY_PREFIX=prefix,
-    )
+    first, second = two_workers(make_app, "200/minute")
     steady_clock(first, second)
     clients = [first.test_client(), second.test_client()]
     statuses = [clients[n % 2].get("/events/").status_code for n in range(200)]
@@ -312,13 +316,7 @@ def test_batches_never_let_workers_past_the_limit_together(make_app, redis_clien
 
 
 def test_what_other_workers_spent_shows_once_a_batch_is_stale(make_app, redis_client):
-    first = make_app(REDIS_URL=REDIS_URL, DATELINE_RATE_LIMIT="1000/minute")
-    prefix = first.config["RATELIMIT_KEY_PREFIX"]
-    second = make_app(
-        REDIS_URL=REDIS_URL,
-        DATELINE_RATE_LIMIT="1000/minute",
-        RATELIMIT_KEY_PREFIX=prefix,
-    )
+    first, second = two_workers(make_app, "1000/minute")
     mine, theirs = first.test_client(), second.test_client()
     now = steady_clock(first, second)
     assert mine.get("/events/").headers["X-RateLimit-Remaining"] == "999"
