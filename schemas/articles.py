@@ -119,7 +119,8 @@ class ArticleQueryArgsSchema(ma.Schema):
     q = ma.fields.String(
         validate=ma.validate.Length(min=1, max=500),
         metadata={
-            "description": "Full-text search in title and body. Words are ANDed; "
+            "description": "Full-text search in title and body, by English word "
+            "stems (`attack` finds attacked, attacks). Words are ANDed; "
             '"quoted phrases", OR and -exclusions work as in web search. Without '
             "sort, the newest matches come first; `sort=relevance` puts the best "
             "first.",

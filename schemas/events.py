@@ -322,10 +322,11 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
     q = ma.fields.String(
         validate=ma.validate.Length(min=1, max=500),
         metadata={
-            "description": "Full-text search in summaries and quotes. Words are "
-            'ANDed; "quoted phrases", OR and -exclusions work as in web search. '
-            "Without sort, the newest matches come first; `sort=relevance` puts "
-            "the best first.",
+            "description": "Full-text search in summaries and quotes, by English "
+            "word stems (`attack` finds attacked, attacks). Words are ANDed; "
+            '"quoted phrases", OR and -exclusions work as in web search. Without '
+            "sort, the newest matches come first; `sort=relevance` puts the best "
+            "first.",
             "example": "ceasefire",
         },
     )

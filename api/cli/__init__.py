@@ -1,4 +1,5 @@
-"""Flask CLI commands: the OpenAPI document, migrations, keys, imports, example data."""
+"""Flask CLI commands: the OpenAPI document, migrations, keys, imports, example
+data, search."""
 
 from flask import Flask
 
@@ -7,10 +8,18 @@ from api.cli.examples import load_examples
 from api.cli.imports import import_events
 from api.cli.keys import keys_group
 from api.cli.openapi import openapi_group, openapi_text
+from api.cli.search import search_group
 
 __all__ = ["openapi_text", "register_commands"]
 
-COMMANDS = (openapi_group, db_group, keys_group, import_events, load_examples)
+COMMANDS = (
+    openapi_group,
+    db_group,
+    keys_group,
+    import_events,
+    load_examples,
+    search_group,
+)
 
 
 def register_commands(app: Flask):
