@@ -9,6 +9,7 @@ import peewee as pw
 
 from api.db import open_database
 from api.migrate import upgrade
+from api.services import search
 
 # Tables whose ids the corpus assigns itself; PostgreSQL's sequences must then
 # be moved past them, or the API's next insert would collide.
@@ -79,7 +80,8 @@ class PostgresSink(Sink):
 
     def _text(self, table, key, rows):
         # The same document the services build: non-empty columns joined by
-        # newlines, through to_tsvector('simple', ...) in the database.
+        # newlines, through to_tsvector in the database with the
+        # configuration api.services.search gives such a text.
         staged = [(row[0], "\n".join(v for v in row[1:] if v)) for row in rows]
         started = time.perf_counter()
         with self.database.atomic():
@@ -90,7 +92,7 @@ class PostgresSink(Sink):
             self._write("text_stage", ("id", "text"), staged)
             self.database.execute_sql(
                 f'INSERT INTO "{table}" ("{key}", document) '
-                "SELECT id, to_tsvector('simple', text) FROM text_stage"
+                f"SELECT id, to_tsvector('{search.PG_CONFIG}', text) FROM text_stage"
             )
         self.rows[table] += len(rows)
         self.seconds[table] += time.perf_counter() - started
