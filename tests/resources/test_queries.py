@@ -399,3 +399,17 @@ def test_q_matches_english_words_by_their_stem(client, make_article, make_event)
     assert ids(client, "/events/", q="ceasefires") == [other]
     article = make_article(title="Markets reopen", body="Shops were attacked twice.")
     assert ids(client, "/articles/", q="attack") == [article["id"]]
+
+
+def test_exports_refuse_relevance(client, make_event):
+    make_event(summary="A ceasefire in Idlib.")
+    for path in (
+        "/events/?q=ceasefire&sort=relevance&format=csv",
+        "/events/?q=ceasefire&sort=relevance&format=ndjson",
+        "/articles/?q=ceasefire&sort=relevance&format=csv",
+    ):
+        query_error(client.get(path), "sort")
+    response = client.get(
+        "/events/?q=ceasefire&sort=relevance", headers={"Accept": "text/csv"}
+    )
+    query_error(response, "sort")

@@ -124,6 +124,10 @@ def _refuse_shaping(filters: dict) -> None:
             if name in request.args
         }
     )
+    if (filters.get("sort") or "").split(",")[0].strip() == "relevance":
+        # A keyset stream resumes from the last row's sort values; a score
+        # is no such value.
+        errors["sort"] = ["relevance orders JSON pages only; sort exports by field."]
     if errors:
         abort(422, errors={"query": errors})
 
