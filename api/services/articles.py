@@ -7,7 +7,14 @@ from api.models import Article, Event, EventSource, Location
 from api.services import history, search
 from api.services.common import apply, check_reference, get_or_404, raise_if
 from api.services.errors import Conflict
-from api.services.listing import Listing, SortKey, key, parse_sort, to_datetime
+from api.services.listing import (
+    Listing,
+    SortKey,
+    key,
+    parse_sort,
+    ranked_sort,
+    to_datetime,
+)
 
 FIELDS = (
     "url",
@@ -70,9 +77,7 @@ def list_articles(
             EventSource.event == event_id
         )
         query = query.where(Article.id.in_(reporting))
-    ranked = sort is not None and sort.split(",")[0].strip() == "relevance"
-    if ranked:
-        sort = sort.split(",", 1)[1] if "," in sort else None
+    ranked, sort = ranked_sort(sort)
     if sort is None:
         # What the filters read in index order (see event_queries.default_sort).
         sort = (

@@ -16,7 +16,15 @@ from api.models import (
     Location,
 )
 from api.services import event_codes, hierarchy, search
-from api.services.listing import Listing, SortKey, key, parse_sort, to_date, to_datetime
+from api.services.listing import (
+    Listing,
+    SortKey,
+    key,
+    parse_sort,
+    ranked_sort,
+    to_date,
+    to_datetime,
+)
 from api.services.loading import attach
 from reference.text import fold
 
@@ -223,9 +231,7 @@ def list_events(
     **filters,
 ) -> Listing:
     query = filter_events(Event.select(), filters)
-    ranked = sort is not None and sort.split(",")[0].strip() == "relevance"
-    if ranked:
-        sort = sort.split(",", 1)[1] if "," in sort else None
+    ranked, sort = ranked_sort(sort)
     order = parse_sort(sort or default_sort(filters, q), SORTS)
     if order[0][0].name == "id" and _narrow_window(filters):
         # Ids follow time, so walking the id index to a narrow window reads

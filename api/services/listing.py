@@ -95,6 +95,16 @@ def _decode(cursor: str, keys: list[SortKey]) -> list:
         ) from error
 
 
+def ranked_sort(sort: str | None) -> tuple[bool, str | None]:
+    """Whether ``sort`` asks for relevance first, and the fields after it."""
+    if sort is None:
+        return False, None
+    first, _, rest = sort.partition(",")
+    if first.strip() != "relevance":
+        return False, sort
+    return True, rest or None
+
+
 def parse_sort(spec: str, keys: dict[str, SortKey]):
     """[(SortKey, descending)] for ``-date_start,event_code``, always ending in id.
 

@@ -40,25 +40,22 @@ def attach_aliases(actors: list[Actor]) -> None:
         by_id[actor_id].aliases.append(name)
 
 
+def _links(link, *columns) -> Prepared:
+    """An event link table's ``columns`` for the events listed, in order."""
+    return Prepared(
+        lambda listed: (
+            link.select(link.event, *columns)
+            .where(among_listed(link.event, listed))
+            .order_by(link.event, link.position, link.id)
+            .dicts()
+        ),
+        TEXT,
+    )
+
+
 # Every event read or listed loads its links with these two.
-_ACTOR_LINKS = Prepared(
-    lambda listed: (
-        EventActor.select(EventActor.event, EventActor.actor, EventActor.role)
-        .where(among_listed(EventActor.event, listed))
-        .order_by(EventActor.event, EventActor.position, EventActor.id)
-        .dicts()
-    ),
-    TEXT,
-)
-_SOURCE_LINKS = Prepared(
-    lambda listed: (
-        EventSource.select(EventSource.event, EventSource.article, EventSource.quote)
-        .where(among_listed(EventSource.event, listed))
-        .order_by(EventSource.event, EventSource.position, EventSource.id)
-        .dicts()
-    ),
-    TEXT,
-)
+_ACTOR_LINKS = _links(EventActor, EventActor.actor, EventActor.role)
+_SOURCE_LINKS = _links(EventSource, EventSource.article, EventSource.quote)
 
 
 def attach(events: list[Event], include=()) -> None:

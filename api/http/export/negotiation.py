@@ -17,6 +17,7 @@ from api.resources.blueprint import problem
 from api.services.export import event_csv, writers
 from api.services.export import rows as export_rows
 from api.services.export.writers import cell
+from api.services.listing import ranked_sort
 from schemas.query import MEDIA_TYPES as LIST_MEDIA_TYPES
 
 __all__ = ["ACTORS", "ARTICLES", "EVENTS", "LOCATIONS", "exportable", "negotiate"]
@@ -124,7 +125,7 @@ def _refuse_shaping(filters: dict) -> None:
             if name in request.args
         }
     )
-    if (filters.get("sort") or "").split(",")[0].strip() == "relevance":
+    if ranked_sort(filters.get("sort"))[0]:
         # A keyset stream resumes from the last row's sort values; a score
         # is no such value.
         errors["sort"] = ["relevance orders JSON pages only; sort exports by field."]
