@@ -1,6 +1,9 @@
 """Settings read from the environment; tests override them with a dict."""
 
 import os
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from marshmallow.validate import OneOf
 
@@ -55,9 +58,19 @@ class Config:
         )
 
         self.API_TITLE = "Dateline"
-        self.API_VERSION = "1.0.0"
+        self.API_VERSION = package_version()
         self.OPENAPI_VERSION = "3.1.0"
         self.OPENAPI_URL_PREFIX = "/"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = None
         self.JSON_SORT_KEYS = False
+
+
+def package_version() -> str:
+    """pyproject.toml's version, as installed: the package's and the API's."""
+    try:
+        return version("dateline")
+    except PackageNotFoundError:  # a checkout run without being installed
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        with pyproject.open("rb") as file:
+            return tomllib.load(file)["project"]["version"]

@@ -3,6 +3,16 @@
 import io
 from collections import defaultdict
 
+from api.http.problems import problem_response
+
+# matplotlib and its stack are half the installed size, so they come with the
+# ``charts`` extra only; every import of them stays inside a function.
+NOT_INSTALLED = (
+    "This server draws no charts: it was installed without matplotlib. Install "
+    "Dateline with its charts extra (pip install 'dateline[charts]') and restart "
+    "it. GET /events/stats answers the same numbers as JSON or CSV."
+)
+
 # Groups drawn one by one; the others are summed into one "other" series.
 TOP_GROUPS = 8
 LABEL_KEYS = (
@@ -13,6 +23,20 @@ LABEL_KEYS = (
     ("role",),
     ("source",),
 )
+
+
+def installed() -> bool:
+    """Whether matplotlib, from the ``charts`` extra, can be imported."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def not_installed():
+    """The 501 Problem Details a chart gets where matplotlib is not installed."""
+    return problem_response(501, NOT_INSTALLED)
 
 
 def _label(bucket: dict) -> str:
