@@ -81,6 +81,7 @@ def plan_chunk(records: list[Prepared], resolver: Resolver) -> Plan:
             if digest == prepared.digest:
                 unchanged[index] = event_id
                 resolver.remember(prepared)
+                resolver.offer_points(prepared.location)
                 continue
         place = prepared.location
         location_id = prepared.location_id or (

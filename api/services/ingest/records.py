@@ -161,11 +161,23 @@ def _digest(record: dict, attributes: str | None, parts: list[bytes]) -> str:
 
 
 def chain_key(spec: dict) -> tuple:
-    """Everything that identifies an inline place, its parents included."""
+    """Everything that identifies an inline place, its parents included, and
+    whether each comes with a point.
+
+    A place named first without a point (a city's region, say) and later
+    with one (a row located at the region) is looked up again the second
+    time, so that a place stored without a point gets the one given.
+    """
     key = []
     while spec is not None:
         key.append(
-            (spec["kind"], spec["name"], spec.get("country"), spec.get("source_id"))
+            (
+                spec["kind"],
+                spec["name"],
+                spec.get("country"),
+                spec.get("source_id"),
+                spec.get("latitude") is not None,
+            )
         )
         spec = spec.get("parent")
     return ("chain", *key)

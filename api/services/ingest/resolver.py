@@ -6,7 +6,7 @@ from api.models import Actor, Article, Location
 from api.models.base import current_author, utcnow
 from api.services import bulk_sql, search
 from api.services.ingest import bulk_references
-from api.services.ingest.records import chain_key
+from api.services.ingest.places import Places
 from reference.text import fold
 
 if TYPE_CHECKING:
@@ -27,18 +27,16 @@ class Resolver:
         # The stored form of ``now`` (naive UTC), for rows written as plain values.
         self.stamp = bulk_sql.storable(self.now)
         self.author = current_author.get()
-        self.places: dict[tuple, int] = {}
-        self.chains: dict[int, list[tuple[int, int]]] = {}
-        self.loaded_countries: set[str | None] = set()
         self.actors: dict[tuple, int] = {}
         self.loaded_actor_sources: set[str] = set()
         self.articles: dict[str, int] = {}
-        # The closure rows of places created since the last flush(): written
-        # a chunk at a time, as a statement of its own for each place cost
-        # PostgreSQL enough to show in an import that creates many places.
-        self.ancestors: list[tuple[int, int, int]] = []
         # Records this import created, for their revisions.
         self.created: dict[type, list[int]] = {Location: [], Actor: [], Article: []}
+        self.places = Places(
+            self._provenance, self.created[Location], self.stamp, self.author
+        )
+        # Places of records left unchanged, whose points were offered.
+        self.offered: set = set()
         self.written = 0
         self.analyzed_at = 0
         # Whether foreign keys are checked a chunk at a time (bulk_references):
@@ -49,7 +47,7 @@ class Resolver:
         self.resolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
         self.unresolved: dict[str, dict] = {"place": {}, "actor": {}, "article": {}}
         self.finders = {
-            "place": self.place,
+            "place": self.places.place,
             "actor": self.actor,
             "article": self.article,
         }
@@ -90,33 +88,6 @@ class Resolver:
             "updated_by": self.author,
         }
 
-    # Places ---------------------------------------------------------------
-
-    def _load_country(self, country: str | None) -> None:
-        if country in self.loaded_countries:
-            return
-        self.loaded_countries.add(country)
-        where = "country = ?" if country else "country IS NULL"
-        rows = bulk_sql.select(
-            "SELECT id, kind, name, country, parent_id, source, source_id "
-            f"FROM location WHERE {where} ORDER BY id",
-            (country,) if country else (),
-        )
-        for place_id, kind, name, code, parent_id, source, source_id in rows:
-            self.places.setdefault(_place_key(kind, name, code, parent_id), place_id)
-            if source and source_id:
-                self.places.setdefault((source, source_id), place_id)
-
-    def _chain(self, place_id: int) -> list[tuple[int, int]]:
-        """(ancestor, depth) pairs of a place, itself included at depth 0."""
-        if place_id not in self.chains:
-            self.chains[place_id] = bulk_sql.select(
-                "SELECT ancestor_id, depth FROM location_ancestor "
-                "WHERE location_id = ?",
-                (place_id,),
-            )
-        return self.chains[place_id]
-
     def known(self, kind: str, key, spec: dict | None) -> int:
         """The id of an inline place, actor or article by the key ``prepare`` gave.
 
@@ -131,14 +102,21 @@ class Resolver:
             self.resolved[kind][key] = found = self.finders[kind](spec)
         return found
 
+    def offer_points(self, place: tuple | None) -> None:
+        """For a record whose event is left as it is: its places' points go to
+        the stored places that have none, and no place is created."""
+        if place is None or place[0] in self.resolved["place"]:
+            return
+        key, spec = place
+        if key not in self.offered:
+            self.offered.add(key)
+            spec = spec or self.unresolved["place"].get(key)
+            if spec is not None:
+                self.places.existing(spec)
+
     def flush(self) -> None:
         """Write what the records resolved so far left pending."""
-        bulk_sql.insert_many(
-            "location_ancestor",
-            ("location_id", "ancestor_id", "depth"),
-            self.ancestors,
-        )
-        self.ancestors = []
+        self.places.flush()
 
     def remember(self, prepared: "Prepared") -> None:
         """Keep the specs of a record left unwritten, for later ones that need them."""
@@ -149,46 +127,6 @@ class Resolver:
             for _, key, spec, _ in links:
                 if spec is not None and key not in self.resolved[kind]:
                     self.unresolved[kind].setdefault(key, spec)
-
-    def place(self, spec: dict | None) -> int | None:
-        """The id of a place and its parents, given inline; one lookup when seen."""
-        if spec is None:
-            return None
-        chain = chain_key(spec)
-        if chain in self.places:
-            return self.places[chain]
-        self.places[chain] = found = self._place(spec)
-        return found
-
-    def _place(self, spec: dict) -> int:
-        parent_id = self.place(spec.get("parent"))
-        country = spec.get("country")
-        self._load_country(country)
-        identity = (spec.get("source"), spec.get("source_id"))
-        key = _place_key(spec["kind"], spec["name"], country, parent_id)
-        found = self.places.get(identity) if identity[1] else None
-        found = found or self.places.get(key)
-        if found is None:
-            row = {
-                "name": spec["name"].strip()[:300],
-                "kind": spec["kind"],
-                "country": country,
-                "parent_id": parent_id,
-                "latitude": spec.get("latitude"),
-                "longitude": spec.get("longitude"),
-                **self._provenance(spec),
-            }
-            found = bulk_sql.insert_one("location", row)
-            self.created[Location].append(found)
-            chain = [(found, 0)]
-            if parent_id is not None:
-                chain += [(a, d + 1) for a, d in self._chain(parent_id)]
-            self.chains[found] = chain
-            self.ancestors += [(found, a, d) for a, d in chain]
-        self.places[key] = found
-        if identity[1]:
-            self.places[identity] = found
-        return found
 
     # Actors ---------------------------------------------------------------
 
@@ -279,10 +217,3 @@ class Resolver:
             )
         self.articles[url] = found
         return found
-
-
-def _place_key(kind: str, name: str, country: str | None, parent_id) -> tuple:
-    # A country is the same country whatever a dataset calls it.
-    if kind == "country":
-        return (kind, country)
-    return (kind, fold(name), country, parent_id)

@@ -199,6 +199,8 @@ def _record_history(plan: Plan, ids: dict[int, int], resolver: Resolver) -> None
     for model, created in resolver.created.items():
         history.record_created(model, created)
         created.clear()
+    history.record_many(resolver.places.revisions)
+    resolver.places.revisions = []
     history.record_many(revisions)
 
 

@@ -1,4 +1,4 @@
-"""Dateline's own event CSV (``GET /events/?format=csv``) -> Dateline events.
+"""Dateline's own event CSV (``GET /events?format=csv``) -> Dateline events.
 
 Identity: a row is the event its ``source`` + ``source_id`` name. Every
 exported row has them; an event entered in Dateline, which has none, is

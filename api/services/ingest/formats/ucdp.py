@@ -2,6 +2,8 @@
 
 UCDP's three types of violence map to CAMEO codes; deaths become fatalities
 (the best estimate, with low and high kept); dates keep UCDP's own range.
+The event's place is the one ``where_prec`` locates it at (a town, an admin2
+or admin1, a region, the country), with the row's point.
 """
 
 from api.services.ingest.formats.base import (
@@ -75,6 +77,14 @@ def _actors(cells: dict) -> list[dict]:
     return links
 
 
+# The kind of place a where_prec names, when the row's admin columns lack it:
+# 3 and 4 are an admin2 and an admin1, 5 a part of a country (larger than an
+# admin1, or a stretch of road or river), 7 international waters or airspace.
+AREA_KINDS = {"3": "admin2", "4": "admin1", "5": "region", "7": "region"}
+# The admin column whose place a where_prec names.
+AREA_LEVELS = {"3": "adm_2", "4": "adm_1"}
+
+
 @built_once(
     "country",
     "adm_1",
@@ -90,17 +100,20 @@ def _place(cells: dict) -> dict | None:
         return None
     iso = country(name, "country")
     place = {"name": name, "kind": "country", "country": iso}
+    levels = {"country": place}
     for level, kind in (("adm_1", "admin1"), ("adm_2", "admin2")):
         value = text(cells, level)
         if value:
             place = {"name": value, "kind": kind, "country": iso, "parent": place}
+            levels[level] = place
     where = text(cells, "where_coordinates")
+    precision = text(cells, "where_prec")
     lat = decimal(cells, "latitude", -90, 90)
     lon = decimal(cells, "longitude", -180, 180)
-    if where and where != place["name"] and text(cells, "where_prec") in ("1", "2"):
+    if where and where != place["name"] and precision in ("1", "2"):
         if lat is None or lon is None:
             raise RowError("latitude", "A located event needs latitude and longitude.")
-        place = {
+        return {
             "name": where,
             "kind": "city",
             "country": iso,
@@ -108,7 +121,39 @@ def _place(cells: dict) -> dict | None:
             "latitude": lat,
             "longitude": lon,
         }
-    return place
+    if lat is None or lon is None:
+        return place
+    return {**_area(levels, place, where, precision), "latitude": lat, "longitude": lon}
+
+
+def _area(
+    levels: dict, deepest: dict, where: str | None, precision: str | None
+) -> dict:
+    """The place whose representative point a row's coordinates are.
+
+    UCDP fills adm_1 and adm_2 from where the point lies (an admin1's
+    centroid comes with the admin2 it falls in), so the place is the row's
+    admin of the level where_prec gives, or the country. Else it is the
+    place where_coordinates names: one of the row's, or one made under the
+    admins the point lies in. A row that names none locates its point in
+    the deepest admin.
+    """
+    if precision == "6":
+        return levels["country"]
+    if precision in AREA_LEVELS and AREA_LEVELS[precision] in levels:
+        return levels[AREA_LEVELS[precision]]
+    named = [p for p in levels.values() if p["name"] == where]
+    if named:
+        return named[-1]
+    if where and precision in AREA_KINDS:
+        kind = AREA_KINDS[precision]
+        return {
+            "name": where,
+            "kind": kind,
+            "country": deepest["country"],
+            "parent": deepest,
+        }
+    return deepest
 
 
 def record(row: Row) -> dict:
