@@ -185,7 +185,8 @@ def test_geojson_is_a_feature_collection(client, records, resource):
     for feature, record in zip(collection["features"], expected, strict=True):
         assert feature["type"] == "Feature"
         assert feature["id"] == record["id"]
-        assert feature["properties"] == record
+        # Events add labels a map can show (tests/http/test_geojson_labels.py).
+        assert feature["properties"].items() >= record.items()
         place = places.get(record.get("location_id", record["id"]))
         if place is None or place["latitude"] is None:
             assert feature["geometry"] is None
@@ -269,8 +270,8 @@ def test_export_errors(client, records):
         ("/events/", {"Accept": "application/xml"}, 406),
         ("/actors/?format=geojson", {}, 422),
         ("/events/?format=xlsx", {}, 422),
-        ("/events/?format=csv&page=2", {}, 422),
-        ("/events/?format=csv&page_size=10", {}, 422),
+        ("/events/?format=csv&page_size=501", {}, 422),
+        ("/events/?format=csv&cursor=&page=2", {}, 422),
         ("/events/?format=ndjson&fields=date_start", {}, 422),
         ("/events/?format=ndjson&include=actors", {}, 422),
         ("/events/?format=csv&cursor=garbage", {}, 422),

@@ -1,4 +1,5 @@
-"""What each kind of record looks like as a file: columns, records and points.
+"""What each kind of record looks like as a file: columns, records and points,
+and which reader and writer make the file.
 
 Events, whose files carry their links and places, have a module of their own
 (``api.http.export.event_columns``).
@@ -13,6 +14,8 @@ import marshmallow as ma
 
 import orjson
 
+from api.services.export import event_csv, writers
+from api.services.export import rows as export_rows
 from api.services.export.writers import cell
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema
@@ -32,6 +35,16 @@ class Cells:
     key: str | None = None
     convert: Callable | None = None
     compute: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    """A GeoJSON property beyond the JSON record: a name a map can label a
+    feature with where the record has only an id or a code."""
+
+    name: str
+    schema: dict
+    value: Callable[[dict], object]
 
 
 def column(name: str, doc: str, key: str | None = None, convert=None) -> Cells:
@@ -82,6 +95,8 @@ class Export:
         links: Callable[[dict], dict] | None = None,
         csv_head: tuple = (),
         point: Callable[[dict], tuple] | None = None,
+        labels: tuple[Label, ...] = (),
+        server_csv: bool = False,
         example: dict | None = None,
     ):
         fields = schema().dump_fields
@@ -91,6 +106,9 @@ class Export:
         self.lists = lists
         self.links = links
         self.point = point
+        self.labels = labels
+        # Whether the database may write the CSV lines (services.export.event_csv).
+        self.server_csv = server_csv
         self.formats = ("json", "csv", "ndjson") + (("geojson",) if point else ())
         cells = self._csv(csv_head, fields)
         self.csv_header = [name for part in cells for name in part.names]
@@ -109,6 +127,37 @@ class Export:
         if self.links:
             out.update(self.links(row))
         return out
+
+    def properties(self, row: dict) -> dict:
+        """A GeoJSON feature's properties: the record, then its labels."""
+        out = self.record(row)
+        for label in self.labels:
+            out[label.name] = label.value(row)
+        return out
+
+    def files(self, name: str) -> tuple[Callable, Callable]:
+        """How the records leave as format ``name``: a reader of a listing's rows,
+        ``size`` a batch, and the writer of the batches' bytes. A whole export
+        and a page of it use the same pair: a page is the lines of its rows.
+        """
+        if name == "csv" and self.server_csv and event_csv.available():
+            header = self.csv_header
+            return (
+                lambda listing, size: event_csv.batches(listing, header, size),
+                lambda batches: writers.line_chunks(batches, header),
+            )
+
+        def read(listing, size):
+            return export_rows.batches(listing, self.columns, size)
+
+        if name == "csv":
+            header, row = self.csv_header, self.csv_row
+            return read, lambda batches: writers.csv_chunks(batches, header, row)
+        if name == "ndjson":
+            return read, lambda batches: writers.ndjson_chunks(batches, self.record)
+        return read, lambda batches: writers.geojson_chunks(
+            batches, self.properties, self.point
+        )
 
     def _csv(self, head: tuple[Cells, ...], fields: dict) -> list[Cells]:
         named = {name for part in head for name in part.names}
@@ -144,19 +193,30 @@ class Export:
                 "type": {"type": "string", "enum": ["Feature"]},
                 "id": {"type": "integer"},
                 "geometry": {"anyOf": [point, {"type": "null"}]},
-                "properties": self.schema,
+                "properties": self._properties(),
             },
         }
+        properties = "the JSON record"
+        if self.labels:
+            names = ", ".join(f"`{label.name}`" for label in self.labels)
+            properties += f" and what a map labels it with ({names})"
         return {
             "type": "object",
             "description": "A GeoJSON FeatureCollection (RFC 7946): one Feature "
-            "per record, its properties the JSON record, its geometry the point "
+            f"per record, its properties {properties}, its geometry the point "
             "of its place, or null where the place has no coordinates.",
             "properties": {
                 "type": {"type": "string", "enum": ["FeatureCollection"]},
                 "features": {"type": "array", "items": feature},
             },
         }
+
+    def _properties(self):
+        # The record's schema stays the named component the JSON list uses.
+        if not self.labels:
+            return self.schema
+        labels = {label.name: label.schema for label in self.labels}
+        return {"allOf": [self.schema, {"type": "object", "properties": labels}]}
 
 
 def _plain(name: str, field: ma.fields.Field) -> Cells:

@@ -8,7 +8,7 @@ its place's kind and parents, its actors' kinds and countries.
 from datetime import UTC, date, datetime
 from operator import itemgetter
 
-from api.http.export.columns import SAME, Cells, Export, column
+from api.http.export.columns import SAME, Cells, Export, Label, column
 from api.services.export.writers import cell, chain_cells
 from api.services.ingest.native_ids import NATIVE_SOURCE, native_id
 from schemas.events import EventSchema
@@ -73,6 +73,41 @@ def _event_links(row: dict) -> dict:
     }
 
 
+def _actor_names(row: dict) -> list[str]:
+    return [link[3] for link in row["actor_links"]]
+
+
+def _text(doc: str) -> dict:
+    return {"type": ["string", "null"], "description": doc}
+
+
+# The CSV's names for the same values: a file opened either way reads alike.
+EVENT_LABELS = (
+    Label(
+        "event_name",
+        _text("the name of `event_code` in the CAMEO codebook"),
+        itemgetter("event_name"),
+    ),
+    Label(
+        "location_name",
+        _text("the name of the event's place"),
+        itemgetter("location_name"),
+    ),
+    Label(
+        "country",
+        _text("the place's country (ISO alpha-3)"),
+        itemgetter("location_country"),
+    ),
+    Label(
+        "actor_names",
+        {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the actors' names, in the order of `actors`",
+        },
+        _actor_names,
+    ),
+)
 EVENT_CSV = (
     column("event_code", "CAMEO code"),
     column("event_name", "the code's name in the CAMEO codebook"),
@@ -180,5 +215,7 @@ EVENTS = Export(
     links=_event_links,
     csv_head=EVENT_CSV,
     point=itemgetter("location_longitude", "location_latitude"),
+    labels=EVENT_LABELS,
+    server_csv=True,
     example=EVENT_SAMPLE,
 )
