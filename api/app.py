@@ -10,12 +10,15 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from api.cli import register_commands
 from api.config import Config
 from api.db import init_db
+from api.http.accept import init_accept
 from api.http.auth import init_auth, init_identity
+from api.http.caching import init_caching
 from api.http.export.slots import init_slots
 from api.http.idempotency import init_idempotency
 from api.http.jsonio import OrjsonProvider
 from api.http.limits import init_limits
 from api.http.observability import configure_logging, init_observability
+from api.http.paths import init_paths
 from api.http.problems import Api, register_error_handlers
 from api.http.replicas import init_replicas
 from api.http.request_guard import init_request_guard
@@ -29,8 +32,14 @@ class BoundedInt(IntegerConverter):
 
 
 EXPOSED_HEADERS = [
+    "Content-Disposition",
+    "Deprecation",
     "ETag",
+    "Idempotent-Replayed",
     "Link",
+    "Location",
+    "Sunset",
+    "WWW-Authenticate",
     "X-Pagination",
     "X-Next-Cursor",
     "X-Request-ID",
@@ -54,6 +63,19 @@ or more (the app answers 414 as a Problem from 8,191 bytes), and 431 for
 request headers over 400 KiB. Lists page with `page` and `page_size`; the
 `X-Pagination` header carries the totals. Every record has an `ETag`; send it
 back in `If-Match` to write only if nobody changed the record meanwhile.
+
+**Paths** are written here without a trailing slash (`/events`). The same
+path with one (`/events/`, as documents before version 2.0.0 wrote it)
+answers the same, without a redirect, and is deprecated.
+
+**Versions and deprecation.** `info.version` follows semantic versioning
+for the contract: a major version for a change that can break a client that
+worked (the changelog marks them **Breaking**), a minor one for additions.
+A form that is replaced keeps answering for at least twelve months after its
+replacement appears, with a `Deprecation` header (RFC 9745: when it was
+replaced), a `Sunset` header (RFC 8594: the earliest date it may stop
+answering), and `Link` headers to its successor (`rel="successor-version"`)
+and to this policy (`rel="deprecation"`).
 """
 
 
@@ -78,14 +100,19 @@ def create_app(config: dict | None = None) -> Flask:
     # may, which database a read goes to (by the key's recent writes), then
     # what they sent.
     init_observability(app)
+    # Early: its after-request hook then runs last and compresses what the
+    # others left (the body idempotency stored, the Vary CORS wrote).
+    init_caching(app)
     # Ids in paths are 32-bit like the columns they name; larger ones are 404s.
     app.url_map.converters["int"] = BoundedInt
+    init_paths(app)
     init_db(app)
     init_identity(app)
     init_limits(app)
     init_auth(app)
     init_replicas(app)
     init_idempotency(app)
+    init_accept(app)
     init_slots(app)
     api = Api(app)
     register_blueprints(api)

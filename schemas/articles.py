@@ -97,8 +97,10 @@ class ArticleSummarySchema(ArticleSchema):
 
 
 class ArticleQueryArgsSchema(ma.Schema):
-    outlet = many(ma.fields.String(), metadata={"description": "Exact outlet name."})
-    wire_agency = many(ma.fields.String())
+    outlet = many(
+        ma.fields.String(), commas=False, metadata={"description": "Exact outlet name."}
+    )
+    wire_agency = many(ma.fields.String(), commas=False)
     language = many(Language())
     dateline_location_id = id_field(strict=False)
     published_at_min = UTCDateTime(

@@ -226,9 +226,40 @@ UPDATED_SINCE = ma.fields.AwareDateTime(
 )
 
 
-def many(field: ma.fields.Field, **kwargs) -> ma.fields.List:
-    """A repeatable query parameter: ``?kind=a&kind=b`` means a OR b."""
-    return ma.fields.List(field, **kwargs)
+class Values(ma.fields.List):
+    """A repeated query parameter that takes commas too: ``a=x,y`` is ``a=x&a=y``.
+
+    Only for values that cannot hold a comma (codes, ids, names from a fixed
+    list); free text such as an actor's name is repeated, never split.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list | tuple):
+            value = [
+                part.strip()
+                for item in value
+                for part in (item.split(",") if isinstance(item, str) else (item,))
+            ]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def many(field: ma.fields.Field, commas: bool = True, **kwargs) -> ma.fields.List:
+    """A repeatable query parameter: ``?kind=a&kind=b`` means a OR b.
+
+    With ``commas``, ``?kind=a,b`` means the same (see :class:`Values`).
+    """
+    metadata = dict(kwargs.pop("metadata", {}))
+    metadata["description"] = " ".join(
+        filter(None, (metadata.get("description"), several(commas)))
+    )
+    return (Values if commas else ma.fields.List)(field, metadata=metadata, **kwargs)
+
+
+def several(commas: bool = True) -> str:
+    """How a list parameter takes several values, for its description."""
+    if commas:
+        return "Several values: repeat the parameter, or separate them with commas."
+    return "Several values: repeat the parameter (a value may hold commas)."
 
 
 class DeleteArgsSchema(ma.Schema):

@@ -279,6 +279,7 @@ class EventQueryArgsSchema(EventShapeArgsSchema):
     )
     actor = many(
         ma.fields.String(validate=ma.validate.Length(min=1, max=300)),
+        commas=False,
         metadata={
             "description": "Actor id, or a name or alias without regard to case "
             "or diacritics (`erdogan` finds Recep Tayyip Erdoğan). Combined with "

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from schemas.actors import ActorSchema
 from schemas.articles import ArticleSchema
-from schemas.common import InputSchema, id_field
+from schemas.common import InputSchema, Whole, id_field, many
 from schemas.events import EventSchema
 from schemas.fields import PlainInteger
 from schemas.locations import LocationSchema
@@ -123,7 +123,11 @@ class RevisionSchema(ma.Schema):
 class ChangesArgsSchema(ma.Schema):
     after = ma.fields.String(
         load_default="0",
-        validate=ma.validate.Length(max=40),
+        # Digits, as every cursor the feed hands out; the pattern is published
+        # so a client can tell a well-formed one before sending it.
+        validate=Whole(
+            r"^[0-9]{0,19}$", error="Use the cursor of a previous page, or 0."
+        ),
         metadata={
             "description": "The cursor of the last change you have; 0 (default) "
             "for the beginning.",
@@ -135,7 +139,7 @@ class ChangesArgsSchema(ma.Schema):
         validate=ma.validate.Range(min=1, max=1000),
         metadata={"description": "At most this many changes (1-1000).", "example": 100},
     )
-    type = ma.fields.List(
+    type = many(
         ma.fields.String(validate=ma.validate.OneOf(RECORD_TYPES)),
         metadata={"description": "Only changes of these record types."},
     )

@@ -19,7 +19,7 @@ class ImportFormSchema(InputSchema):
             "gdelt (GDELT 2.0 events export, tab-separated, no header; GDELT "
             "1.0 daily and historical event files too, told by their 58 or 57 "
             "columns and kept as source gdelt1) or "
-            "dateline (Dateline's own event CSV, `GET /events/?format=csv`).",
+            "dateline (Dateline's own event CSV, `GET /events?format=csv`).",
             "example": "acled",
         },
     )

@@ -4,6 +4,8 @@ import re
 
 import marshmallow as ma
 
+from schemas.common import many
+
 # Plain decimals: what the published pattern says, and all the server takes
 # (float() would also take " 1", "1e3" and "nan", which the pattern refuses).
 _NUMBER = r"-?[0-9]+(\.[0-9]+)?"
@@ -110,18 +112,18 @@ def sort_field(
 
 
 def fields_field(names: tuple[str, ...]) -> ma.fields.List:
-    return ma.fields.List(
+    return many(
         ma.fields.String(validate=ma.validate.OneOf(names)),
         metadata={
             "description": "Sparse fieldset: return only these fields (id always "
-            "comes too). Repeat the parameter for several.",
+            "comes too).",
             "example": list(names[:2]),
         },
     )
 
 
 def include_field(names: tuple[str, ...], doc: str) -> ma.fields.List:
-    return ma.fields.List(
+    return many(
         ma.fields.String(validate=ma.validate.OneOf(names)),
         metadata={"description": doc, "example": list(names)[:1]},
     )
@@ -157,7 +159,8 @@ def format_field(formats: tuple[str, ...]) -> ma.fields.String:
             + ". The Accept header chooses too ("
             + ", ".join(MEDIA_TYPES[f] for f in formats[1:])
             + "); this parameter wins over it. Formats other than JSON carry "
-            "every matching record, streamed, not a page.",
+            "every matching record, streamed; with `page` or `page_size`, one "
+            "page of them, with the JSON page's headers.",
             "example": formats[1],
         },
     )

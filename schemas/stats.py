@@ -57,7 +57,7 @@ class EventStatsArgsSchema(EventQueryArgsSchema):
             "description": "Split each period by: country (of the event's "
             "location), location (see location_level), event_code (see "
             "event_code_level), actor, role, source (the dataset an event was "
-            "imported from; null for events entered here). Repeat for several. "
+            "imported from; null for events entered here). "
             "An event with two actors counts once in each actor's bucket, so "
             "actor and role buckets may add up to more than `totals`. Events "
             "without the value (no location, no actor) form a null group.",

@@ -1,5 +1,6 @@
 """The OpenAPI document: committed, current, complete, and served with its docs page."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,118 @@ def test_lists_document_the_headers_that_lead_to_their_next_page(generated):
             headers = get["responses"]["200"]["headers"]
             assert {"Link", "X-Next-Cursor"} <= set(headers), path
     assert lists >= 9
+
+
+def _operations(spec: dict):
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method != "parameters":
+                yield f"{method.upper()} {path}", operation
+
+
+def test_generated_clients_send_no_page_number_unasked(generated):
+    # A documented default is what generated clients send when the caller
+    # sets nothing: page=1 beside a cursor is refused, and page_size on an
+    # export pages it. The defaults hold all the same; the description says so.
+    spec = yaml.safe_load(generated)
+    pages = 0
+    for where, operation in _operations(spec):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("name") in ("page", "page_size"):
+                pages += 1
+                assert "default" not in parameter["schema"], (where, parameter)
+                assert "when absent" in parameter["description"], where
+    assert pages >= 16
+
+
+def test_every_operation_says_more_than_its_summary(generated):
+    for where, operation in _operations(yaml.safe_load(generated)):
+        description = operation.get("description", "").strip()
+        assert description, where
+        assert description != operation["summary"], where
+        assert description.endswith("."), where
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """Reads plain scalars as YAML 1.2's core schema does, where 1.1 differs."""
+
+
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+
+
+def test_yaml_reads_the_same_under_yaml_1_1_and_1_2(generated):
+    # Spectral and JavaScript read YAML 1.2, where an unquoted 0871 is the
+    # number 871: CAMEO codes and other digit strings must be quoted.
+    assert yaml.load(generated, Loader=_Yaml12Loader) == yaml.safe_load(generated)
+    assert "event_code: '0871'" in generated
+    assert "&id" not in generated, "aliases: write shared objects out in full"
+
+
+def test_lists_answer_json_only_and_tell_the_other_formats(generated):
+    # Generated clients type a response as the union of its media types: a
+    # list offering CSV beside JSON typed every list's data as JSON or text.
+    spec = yaml.safe_load(generated)
+    lists = exports = 0
+    for where, operation in _operations(spec):
+        ok = operation["responses"].get("200", {})
+        schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+        if schema.get("type") != "array":
+            continue
+        lists += 1
+        assert list(ok["content"]) == ["application/json"], where
+        told = ok.get("x-export-content", {})
+        if told:
+            exports += 1
+            assert "`text/csv`" in ok["description"], where
+            for media in told:
+                assert f"`{media}`" in ok["description"], (where, media)
+            assert "406" in operation["responses"], where
+    assert lists >= 18
+    assert exports >= 8
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_reference_resolves(generated):
+    # Extensions are written as given, not resolved by apispec.
+    spec = yaml.safe_load(generated)
+    for ref in set(_refs(spec)):
+        node = spec
+        for step in ref.removeprefix("#/").split("/"):
+            node = node[step.replace("~1", "/").replace("~0", "~")]
+        assert node, ref
+
+
+def test_open_reads_take_the_documents_security(generated):
+    # An operation stating any requirement, [{}, ...] included, is generated
+    # as needing a key; open reads state none and take the document's.
+    spec = yaml.safe_load(generated)
+    assert spec["security"] == [{}, {"bearerAuth": []}]
+    open_reads = 0
+    for where, operation in _operations(spec):
+        security = operation.get("security")
+        if where.startswith("GET") and security is None:
+            open_reads += 1
+        elif security is None:
+            pytest.fail(f"{where} is a write: it needs a key")
+        else:
+            assert security in ([], [{"bearerAuth": []}]), where
+    assert open_reads >= 18

@@ -85,10 +85,10 @@ def test_metrics_count_requests_by_url_rule_and_status(client, anonymous):
     text = response.get_data(as_text=True)
     assert "dateline_http_request_total" in text
     assert request_durations(text) == {
-        ("GET", "/events/", "200"): 2.0,
+        ("GET", "/events", "200"): 2.0,
         ("GET", "/events/<int:event_id>", "404"): 1.0,
-        ("POST", "/actors/", "401"): 1.0,
-        ("POST", "/actors/", "422"): 1.0,
+        ("POST", "/actors", "401"): 1.0,
+        ("POST", "/actors", "422"): 1.0,
     }
 
 

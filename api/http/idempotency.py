@@ -12,6 +12,7 @@ from flask import Flask, current_app, g, request
 
 from flask_smorest import abort
 
+from api.http.paths import canonical_path
 from api.services import idempotency
 
 HEADER = "Idempotency-Key"
@@ -22,7 +23,9 @@ REPLAYED = ("Location", "ETag", "Content-Type")
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for part in (request.method, request.path, request.query_string.decode()):
+    # /events and /events/ are one endpoint: a retry may spell it either way.
+    path = canonical_path(request.path)
+    for part in (request.method, path, request.query_string.decode()):
         digest.update(part.encode() + b"\0")
     digest.update(request.get_data(cache=True))
     return digest.hexdigest()

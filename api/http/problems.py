@@ -156,6 +156,13 @@ CONSISTENCY_HEADER = {
 }
 
 
+# The document's security requirement, taken by every operation that states
+# none of its own (the open reads): no key, or one. A client that sends a key
+# gets a rate limit of its own rather than its address's, and a key that is
+# sent must be valid.
+OPEN_READS = [{}, {"bearerAuth": []}]
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api, answering errors as application/problem+json."""
 
@@ -164,6 +171,7 @@ class Api(flask_smorest.Api):
     def _init_spec(self, *args, **kwargs):
         super()._init_spec(*args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(_nullable_enum)
+        self.spec.options.setdefault("security", OPEN_READS)
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -234,7 +242,7 @@ class Api(flask_smorest.Api):
                 "scan, `next` alone, absent at the end.",
                 "schema": {
                     "type": "string",
-                    "example": '</events/?page=2>; rel="next"',
+                    "example": '</events?page=2>; rel="next"',
                 },
             },
             lazy=True,

@@ -33,7 +33,7 @@ EXAMPLE = {
 }
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class Actors(MethodView):
     @blp.etag
     @blp.arguments(ActorQueryArgsSchema, location="query")
@@ -41,7 +41,12 @@ class Actors(MethodView):
     @blp.response(200, ActorSchema(many=True))
     @blp.paginate(PeeweePage)
     def get(self, filters):
-        """List actors"""
+        """List actors
+
+        The actors that match every filter given (`name` finds aliases too), a page at a
+        time with the totals in X-Pagination, or in a cursor scan (`cursor`). With
+        `format`, the same actors as a file (see the 200 response).
+        """
         return actors.list_actors(**filters)
 
     @blp.etag
@@ -49,7 +54,13 @@ class Actors(MethodView):
     @blp.response(201, ActorSchema)
     @blp.alt_response(400, **BAD_REQUEST)
     def post(self, data):
-        """Create an actor"""
+        """Create an actor
+
+        Stores an actor and answers it with its id and ETag. A country is stored as its
+        ISO alpha-3 code, whether sent as alpha-3, alpha-2 or an English name. Names
+        need not be unique: fold a duplicate into another with POST
+        /actors/{actor_id}/merge.
+        """
         return actors.create_actor(data)
 
 
@@ -59,7 +70,12 @@ class ActorById(MethodView):
     @blp.response(200, ActorSchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, actor_id):
-        """Get an actor"""
+        """Get an actor
+
+        One actor with its aliases and its ETag: sent back in If-None-Match, it gets a
+        304 while the actor is unchanged. An actor merged into another answers 308 to
+        that one; a deleted one is a 404 that says when.
+        """
         return actors.get_actor(actor_id)
 
     @blp.etag
@@ -68,7 +84,11 @@ class ActorById(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)
     def put(self, data, actor_id):
-        """Replace an actor"""
+        """Replace an actor
+
+        Sets every field, aliases included: one left out takes its default. With
+        If-Match, the write applies only if the actor is still at that ETag, else 412.
+        """
         return actors.update_actor(actor_id, data, blp.precondition(ActorSchema))
 
     @blp.etag
@@ -77,7 +97,12 @@ class ActorById(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)
     def patch(self, data, actor_id):
-        """Change some fields of an actor"""
+        """Change some fields of an actor
+
+        Changes the fields sent and leaves the others as they are; `aliases`, when sent,
+        replaces the whole list. With If-Match, the write applies only if the actor is
+        still at that ETag, else 412.
+        """
         return actors.update_actor(actor_id, data, blp.precondition(ActorSchema))
 
     @blp.etag
@@ -86,7 +111,12 @@ class ActorById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(409, **REFERENCED)
     def delete(self, args, actor_id):
-        """Delete an actor"""
+        """Delete an actor
+
+        Deletes the actor; its history and the change feed keep the deletion. An actor
+        that takes part in events is a 409 unless `force=true`, which removes it from
+        them.
+        """
         actors.delete_actor(actor_id, args["force"], blp.precondition(ActorSchema))
 
 
@@ -99,7 +129,11 @@ class ActorEvents(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
     def get(self, filters, actor_id):
-        """List the events an actor takes part in"""
+        """List the events an actor takes part in
+
+        The events with this actor in any role, filtered, paged and exported as GET
+        /events does.
+        """
         actors.get_actor(actor_id)
         filters["actor_id"] = [actor_id]
         return event_queries.list_events(**filters)
@@ -112,7 +146,13 @@ class ActorMerge(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)
     def post(self, target, actor_id):
-        """Merge a duplicate actor into another: links and names move there"""
+        """Merge a duplicate actor into another: links and names move there
+
+        Folds this actor into the one `into` names, in one transaction: its event links
+        move there (a link the other already has in the same role is dropped), its name
+        and aliases become the other's aliases, and this actor is deleted. Its id then
+        answers 308 to the other, which is the answer.
+        """
         return actors.merge_actor(actor_id, target["into"])
 
 

@@ -43,7 +43,7 @@ EXAMPLE = {
 }
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class Articles(MethodView):
     @blp.etag
     @blp.arguments(ArticleQueryArgsSchema, location="query")
@@ -51,7 +51,12 @@ class Articles(MethodView):
     @blp.response(200, ArticleSchema(many=True))
     @blp.paginate(PeeweePage)
     def get(self, filters):
-        """List articles"""
+        """List articles
+
+        The articles that match every filter given, a page at a time with the totals in
+        X-Pagination, or in a cursor scan (`cursor`) that stays correct while articles
+        are added. With `format`, the same articles as a file (see the 200 response).
+        """
         return articles.list_articles(**filters)
 
     @blp.etag
@@ -60,7 +65,11 @@ class Articles(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(409, **URL_TAKEN)
     def post(self, data):
-        """Create an article"""
+        """Create an article
+
+        Stores an article and answers it with its id and ETag. Its URL must not be
+        taken: a second article with the same URL is a 409 naming the first.
+        """
         return articles.create_article(data)
 
 
@@ -70,7 +79,12 @@ class ArticleById(MethodView):
     @blp.response(200, ArticleSchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, article_id):
-        """Get an article"""
+        """Get an article
+
+        One article, body included, with its ETag: sent back in If-None-Match, it gets a
+        304 while the article is unchanged. A deleted article is a 404 that says when it
+        was deleted.
+        """
         return articles.get_article(article_id)
 
     @blp.etag
@@ -80,7 +94,12 @@ class ArticleById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(409, **URL_TAKEN)
     def put(self, data, article_id):
-        """Replace an article"""
+        """Replace an article
+
+        Sets every field: one left out takes its default (null where it is optional).
+        With If-Match, the write applies only if the article is still at that ETag, else
+        412.
+        """
         return articles.update_article(
             article_id, data, blp.precondition(ArticleSchema)
         )
@@ -92,7 +111,11 @@ class ArticleById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(409, **URL_TAKEN)
     def patch(self, data, article_id):
-        """Change some fields of an article"""
+        """Change some fields of an article
+
+        Changes the fields sent and leaves the others as they are. With If-Match, the
+        write applies only if the article is still at that ETag, else 412.
+        """
         return articles.update_article(
             article_id, data, blp.precondition(ArticleSchema)
         )
@@ -103,7 +126,12 @@ class ArticleById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.alt_response(409, **REFERENCED)
     def delete(self, args, article_id):
-        """Delete an article"""
+        """Delete an article
+
+        Deletes the article; its history and the change feed keep the deletion. An
+        article that events cite as a source is a 409 unless `force=true`, which drops
+        those citations.
+        """
         articles.delete_article(
             article_id, args["force"], blp.precondition(ArticleSchema)
         )
@@ -118,7 +146,11 @@ class ArticleEvents(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     @blp.paginate(PeeweePage)
     def get(self, filters, article_id):
-        """List the events an article reports"""
+        """List the events an article reports
+
+        The events that cite this article as a source, filtered, paged and exported as
+        GET /events does.
+        """
         articles.get_article(article_id)
         filters["article_id"] = article_id
         return event_queries.list_events(**filters)

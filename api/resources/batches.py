@@ -71,7 +71,15 @@ class EventBatch(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(409, **REFERENCE_GONE)
     def post(self, batch):
-        """Write many events at once (created, updated or unchanged by identity)"""
+        """Write many events at once (created, updated or unchanged by identity)
+
+        Checks every event of the batch, then writes them all in one transaction, or
+        none: a 422 names each bad event by its index. An event with a `source` and
+        `source_id` that an event already has updates that event (or leaves it
+        unchanged), so resending a batch after a timeout writes nothing twice. Actors,
+        places and articles may be named by id or described inline, to be found or
+        created.
+        """
         records, errors = [], {}
         for index, raw in enumerate(batch["events"]):
             try:

@@ -1,5 +1,7 @@
 """The Blueprint every resource uses, with Dateline's If-Match policy."""
 
+from functools import cache
+
 from flask import current_app, request
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -10,13 +12,14 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 
+from api.http.accept import offered
 from api.http.auth import METRICS_ENDPOINT, keyed_read
 from api.http.jsonio import load_body
 from api.http.paging import Paging
 from api.http.problems import PROBLEM_MIMETYPE
 from api.http.problems import problem as problem_body
 from reference.limits import MAX_NESTING
-from schemas.common import ProblemSchema
+from schemas.common import MAX_INT, ProblemSchema
 
 
 class _Parser(FlaskParser):
@@ -84,6 +87,26 @@ class Blueprint(Paging, flask_smorest.Blueprint):
     # Read when the views are decorated, so a constant rather than a setting.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 25, "max_page_size": 500}
 
+    def _prepare_pagination_doc(self, doc, doc_info, **kwargs):
+        # The defaults hold when a parameter is absent, but documented as
+        # defaults, generated clients send them on every request: page=1 with
+        # a cursor is refused, and page_size with an export pages it.
+        pagination = doc_info.get("pagination")
+        if pagination:
+            queries = doc_info.get("arguments", {}).get("parameters", [])
+            cursor = any(
+                "cursor" in getattr(p.get("schema"), "_declared_fields", {})
+                for p in queries
+                if isinstance(p, dict)
+            )
+            schema = _page_args(pagination["parameters"]["schema"], cursor)
+            parameters = {**pagination["parameters"], "schema": schema}
+            doc_info = {
+                **doc_info,
+                "pagination": {**pagination, "parameters": parameters},
+            }
+        return super()._prepare_pagination_doc(doc, doc_info, **kwargs)
+
     def _check_precondition(self):
         if current_app.config.get("DATELINE_REQUIRE_IF_MATCH"):
             super()._check_precondition()
@@ -95,21 +118,36 @@ class Blueprint(Paging, flask_smorest.Blueprint):
                 manual = doc.setdefault("manual_doc", {})
                 manual.setdefault("operationId", operation_id(endpoint, method))
                 self._document_access(method, doc, endpoint)
+                self._document_accept(method, doc, getattr(obj, method, None))
+
+    def _document_accept(self, method: str, doc: dict, view) -> None:
+        # api.http.accept refuses an Accept naming nothing a view answers in;
+        # views that negotiate (lists, statistics) document their own 406.
+        if method != "get" or self.name == "Operations" or offered(view) is None:
+            return
+        responses = doc.setdefault("response", {}).setdefault("responses", {})
+        responses.setdefault(406, []).append("NOT_ACCEPTABLE")
 
     def _document_access(self, method: str, doc: dict, endpoint: str):
-        """Security requirement, 401, 403 and 429 for all but /health and /ready."""
+        """Security requirement and access errors: 401, 403, 414 and 429; 414
+        alone for /health and /ready.
+
+        Open reads state none of their own: they take the document's
+        (``api.http.problems.OPEN_READS``: a key or none). Generators type an
+        operation that states any, ``[{}, ...]`` included, as needing a key.
+        """
+        responses = doc.setdefault("response", {}).setdefault("responses", {})
         if f"{self.name}.{endpoint}" == METRICS_ENDPOINT:
             self._document_metrics_access(doc)
             return
         if self.name == "Operations":
             doc["manual_doc"]["security"] = []
+            # The request guard answers every path, these too.
+            responses.setdefault(414, []).append("REQUEST_URI_TOO_LONG")
             return
         writes = method.upper() in ("POST", "PUT", "PATCH", "DELETE")
-        key_needed = writes or self.name == "Keys" or keyed_read(self.name, endpoint)
-        doc["manual_doc"]["security"] = (
-            [{"bearerAuth": []}] if key_needed else [{}, {"bearerAuth": []}]
-        )
-        responses = doc.setdefault("response", {}).setdefault("responses", {})
+        if writes or self.name == "Keys" or keyed_read(self.name, endpoint):
+            doc["manual_doc"]["security"] = [{"bearerAuth": []}]
         if method.upper() in ("POST", "PUT", "PATCH"):
             # Bodies above DATELINE_MAX_BODY_BYTES, or not in the documented type.
             for status, name in (
@@ -131,7 +169,11 @@ class Blueprint(Paging, flask_smorest.Blueprint):
         # As served by default (DATELINE_METRICS=key); never rate limited.
         doc["manual_doc"]["security"] = [{"bearerAuth": []}]
         responses = doc.setdefault("response", {}).setdefault("responses", {})
-        for status, name in ((401, "UNAUTHORIZED"), (403, "FORBIDDEN")):
+        for status, name in (
+            (401, "UNAUTHORIZED"),
+            (403, "FORBIDDEN"),
+            (414, "REQUEST_URI_TOO_LONG"),
+        ):
             responses.setdefault(status, []).append(name)
 
     def _set_etag_in_response(self, response):
@@ -153,6 +195,31 @@ class Blueprint(Paging, flask_smorest.Blueprint):
                 self.check_etag(record, schema)
 
         return check
+
+
+@cache
+def _page_args(schema: type[ma.Schema], cursor: bool) -> type[ma.Schema]:
+    """flask-smorest's page and page_size as documented: defaults in words."""
+    page, size = schema._declared_fields["page"], schema._declared_fields["page_size"]
+    most = next(v.max for v in size.validators if isinstance(v, ma.validate.Range))
+    scan = " Not with `cursor`: a scan pages by cursor alone." if cursor else ""
+    fields = {
+        "page": ma.fields.Integer(
+            # The request guard refuses larger numbers.
+            validate=ma.validate.Range(min=1, max=MAX_INT),
+            metadata={
+                "description": f"Page number, from 1; page {page.load_default} "
+                f"when absent.{scan}"
+            },
+        ),
+        "page_size": ma.fields.Integer(
+            validate=ma.validate.Range(min=1, max=most),
+            metadata={
+                "description": f"Records per page; {size.load_default} when absent."
+            },
+        ),
+    }
+    return ma.Schema.from_dict(fields, name="PageArgs")
 
 
 _ITEM_VERBS = {"get": "get", "put": "replace", "patch": "update", "delete": "delete"}

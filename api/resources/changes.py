@@ -21,7 +21,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class Changes(MethodView):
     @blp.etag
     @blp.arguments(ChangesArgsSchema, location="query")
@@ -42,7 +42,14 @@ class Changes(MethodView):
         },
     )
     def get(self, args):
-        """Follow the changes after a cursor"""
+        """Follow the changes after a cursor
+
+        Up to `limit` changes after the cursor `after`, oldest first: who made each (the
+        key's name), when, and for a create or an update the whole record as it became.
+        Ask again with X-Next-Cursor until the list comes back empty; the same cursor
+        comes back while nothing is new. Needs an API key of any scope, even where reads
+        are open.
+        """
         after = history.parse_cursor(args["after"])
         changes = history.changes_after(after, args["limit"], args.get("type"))
         cursor = str(changes[-1].id) if changes else str(after)

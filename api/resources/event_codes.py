@@ -15,13 +15,18 @@ blp = Blueprint(
 )
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class EventCodes(MethodView):
     @blp.etag
     @blp.arguments(EventCodeQueryArgsSchema, location="query")
     @blp.response(200, EventCodeSchema(many=True))
     def get(self, filters):
-        """List CAMEO event codes"""
+        """List CAMEO event codes
+
+        The codes of the CAMEO codebook, each with its name, description and place in
+        the tree (`parent`, `root`); the `parent`, `root` and `q` filters narrow the
+        list. Not paged: the whole codebook is about 300 codes.
+        """
         return event_codes.list_codes(**filters)
 
 
@@ -31,5 +36,9 @@ class EventCodeByCode(MethodView):
     @blp.response(200, EventCodeSchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, code):
-        """Get a CAMEO event code"""
+        """Get a CAMEO event code
+
+        One code with its name, description and parent; a 404 when the codebook has no
+        such code. Codes are text: `0871`, not 871.
+        """
         return event_codes.get_code(code)

@@ -49,7 +49,7 @@ EXAMPLE = {
 }
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class Events(MethodView):
     @blp.etag
     @blp.arguments(EventQueryArgsSchema, location="query")
@@ -57,7 +57,14 @@ class Events(MethodView):
     @blp.response(200, EventSchema(many=True))
     @blp.paginate(PeeweePage)
     def get(self, filters):
-        """List events"""
+        """List events
+
+        The events that match every filter given, a page at a time with the totals in
+        X-Pagination, or in a cursor scan (`cursor`) that stays correct while events are
+        added. `include` embeds the linked actors, articles and place, and `fields`
+        trims each record. With `format`, the same events as a file (see the 200
+        response).
+        """
         return event_queries.list_events(**filters)
 
     @blp.etag
@@ -65,7 +72,13 @@ class Events(MethodView):
     @blp.response(201, EventSchema)
     @blp.alt_response(400, **BAD_REQUEST)
     def post(self, data):
-        """Create an event with its actors and sources"""
+        """Create an event with its actors and sources
+
+        Stores an event, its actor links (each in a role) and its sources (an article
+        each, with the quote that supports the event) in one transaction. A link to an
+        actor or article that does not exist is a 422 and nothing is written.
+        `date_end`, when left out, follows from `date_start` and `date_precision`.
+        """
         return events.create_event(data)
 
 
@@ -76,7 +89,13 @@ class EventById(MethodView):
     @blp.response(200, EventSchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, shape, event_id):
-        """Get an event"""
+        """Get an event
+
+        One event with its actor links and sources, and its ETag: sent back in
+        If-None-Match, it gets a 304 while the event is unchanged. `include` embeds the
+        linked records and `fields` trims the answer. A deleted event is a 404 that says
+        when.
+        """
         event = events.get_event(event_id, shape.get("include", ()))
         return project(event, shape.get("fields"), {"location": "place"})
 
@@ -86,7 +105,12 @@ class EventById(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)
     def put(self, data, event_id):
-        """Replace an event and its links"""
+        """Replace an event and its links
+
+        Sets every field and replaces the actor links and sources with those sent (none
+        when left out); other fields left out take their defaults. With If-Match, the
+        write applies only if the event is still at that ETag, else 412.
+        """
         return events.update_event(event_id, data, blp.precondition(EventSchema))
 
     @blp.etag
@@ -95,14 +119,23 @@ class EventById(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(404, **NOT_FOUND)
     def patch(self, data, event_id):
-        """Change some fields of an event"""
+        """Change some fields of an event
+
+        Changes the fields sent and leaves the others as they are; `actors` or
+        `sources`, when sent, replace that whole list. With If-Match, the write applies
+        only if the event is still at that ETag, else 412.
+        """
         return events.update_event(event_id, data, blp.precondition(EventSchema))
 
     @blp.etag
     @blp.response(204)
     @blp.alt_response(404, **NOT_FOUND)
     def delete(self, event_id):
-        """Delete an event and its links"""
+        """Delete an event and its links
+
+        Deletes the event with its actor links and sources; the actors and articles
+        themselves stay. Its history and the change feed keep the deletion.
+        """
         events.delete_event(event_id, blp.precondition(EventSchema))
 
 
@@ -112,7 +145,11 @@ class EventActors(MethodView):
     @blp.response(200, EventActorDetailSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, event_id):
-        """List an event's actors with their roles"""
+        """List an event's actors with their roles
+
+        The event's actor links in the event's order, each with its role and the whole
+        actor record.
+        """
         return events.event_actors(event_id)
 
 
@@ -122,7 +159,10 @@ class EventSources(MethodView):
     @blp.response(200, EventSourceDetailSchema(many=True))
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, event_id):
-        """List the articles that report an event, with their quotes"""
+        """List the articles that report an event, with their quotes
+
+        The event's sources, each with its quote and the whole article record.
+        """
         return events.event_sources(event_id)
 
 

@@ -22,8 +22,13 @@ def add_history(blp, kind: str, name: str) -> None:
         def get(self, **path):
             return history.history(kind, path[key])
 
+    record = name.lower()
     History.get.__doc__ = (
-        f"List every change of {'an' if name[0] in 'AEIOU' else 'a'} {name.lower()}, "
-        "oldest first (deleted ones too)"
+        f"List every change of {'an' if name[0] in 'AEIOU' else 'a'} {record}, "
+        "oldest first (deleted ones too)\n\n"
+        f"Each revision of the {record}: the action (create, update, delete or "
+        "merge), who made it (the key's name), when, the fields it changed and "
+        f"the {record} as it became. A deleted or merged {record} keeps its "
+        "history. Needs an API key of any scope, even where reads are open."
     )
     blp.route(f"/<int:{key}>/history", endpoint=f"{name}History")(History)

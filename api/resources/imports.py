@@ -55,17 +55,27 @@ def _upload_dir() -> Path:
     return folder
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class Imports(MethodView):
     @blp.response(200, ImportJobSchema(many=True))
     def get(self):
-        """List the latest imports, newest first"""
+        """List the latest imports, newest first
+
+        The 100 most recent import jobs, each with its status and, once it has run, its
+        report. Needs an API key of any scope, even where reads are open.
+        """
         return import_jobs.list_jobs()
 
     @blp.arguments(ImportUploadSchema, location="multipart")
     @blp.response(202, ImportJobSchema)
     def post(self, form):
-        """Import a file: answers at once with the job to follow"""
+        """Import a file: answers at once with the job to follow
+
+        Uploads a dataset export as multipart/form-data (`file`, `format`, `on_error`)
+        and answers 202 at once with the queued job. Follow its Location until the
+        status is succeeded, failed or cancelled; the rows are read and written
+        meanwhile, in chunks.
+        """
         upload = form["file"]
         path = _upload_dir() / f"{uuid.uuid4().hex}.upload"
         upload.save(path)
@@ -87,7 +97,12 @@ class ImportById(MethodView):
     @blp.response(200, ImportJobSchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, import_id):
-        """Get an import's status and report"""
+        """Get an import's status and report
+
+        The job's status and, once it has run, its report: what was created, updated or
+        left unchanged, and the rows refused, by line and field. Needs an API key of any
+        scope, even where reads are open.
+        """
         return import_jobs.get_job(import_id)
 
 

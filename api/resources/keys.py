@@ -21,11 +21,15 @@ NAME_TAKEN = problem(
 )
 
 
-@blp.route("/")
+@blp.route("", strict_slashes=False)
 class Keys(MethodView):
     @blp.response(200, ApiKeySchema(many=True))
     def get(self):
-        """List the live API keys"""
+        """List the live API keys
+
+        The keys that have not been revoked, oldest first, each with its name, scopes
+        and first characters, never the key itself. Needs the admin scope.
+        """
         return keys.list_keys()
 
     @blp.arguments(
@@ -36,7 +40,12 @@ class Keys(MethodView):
     @blp.alt_response(400, **BAD_REQUEST)
     @blp.alt_response(409, **NAME_TAKEN)
     def post(self, data):
-        """Issue an API key (the response is the only time the key is shown)"""
+        """Issue an API key (the response is the only time the key is shown)
+
+        Creates a key with a name no other key has, and its scopes: read, write (reads
+        too) or admin (everything). The answer's `key` is the only copy: the service
+        keeps no plain text of it. Needs the admin scope.
+        """
         record, plain = keys.create_key(data["name"], data["scopes"])
         record.key = plain
         return record
@@ -47,11 +56,19 @@ class KeyById(MethodView):
     @blp.response(200, ApiKeySchema)
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, key_id):
-        """Get an API key"""
+        """Get an API key
+
+        One key, live or revoked (`revoked_at` says when), without the key itself. Needs
+        the admin scope.
+        """
         return keys.get_key(key_id)
 
     @blp.response(204)
     @blp.alt_response(404, **NOT_FOUND)
     def delete(self, key_id):
-        """Revoke an API key: it stops working at once"""
+        """Revoke an API key: it stops working at once
+
+        From now on, a request that sends the key is a 401. The record stays, with
+        `revoked_at`; revoking it again changes nothing. Needs the admin scope.
+        """
         keys.revoke_key(key_id)

@@ -1,10 +1,11 @@
 """HTTP endpoints for event statistics: counts and fatalities over time, charted."""
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 
 from api.http import charts
-from api.http.export.negotiation import attachment, negotiate, table
+from api.http.accept import negotiated, offers
+from api.http.export.negotiation import EXPORT_CONTENT, attachment, negotiate, table
 from api.resources.blueprint import Blueprint, problem
 from api.services import stats
 from schemas.stats import (
@@ -67,10 +68,24 @@ DESCRIPTION = (
     "The buckets (JSON, the default), the same as a table (CSV), or drawn "
     "(PNG: one line per group, the 8 largest and the sum of the others)."
 )
+TOLD = (
+    "The buckets, as JSON. With `format=csv` (or `Accept: text/csv`) the same "
+    "as a table, with `format=png` (or `Accept: image/png`) drawn: one line per "
+    "group, the 8 largest and the sum of the others; `GET /events/stats.png` "
+    f"draws the same. Their schema and example are in `{EXPORT_CONTENT}`."
+)
+
+
+def _content(alternative: dict) -> dict:
+    return {k: v for k, v in alternative.items() if k in ("schema", "example")}
+
+
+OCTETS = "application/octet-stream"
 CHART = "The chart: one line per group, the 8 largest and the sum of the others."
 PNG = {
     "content_type": "image/png",
-    "schema": {"type": "string", "contentMediaType": "image/png"},
+    # format: binary is what generators read as a file (bytes), not text.
+    "schema": {"type": "string", "format": "binary", "contentMediaType": "image/png"},
     "description": DESCRIPTION,
 }
 CSV = {
@@ -85,10 +100,17 @@ CSV = {
     "example": "period,last_period,imprecise,event_code,event_name,events,"
     "fatalities,fatalities_unknown\r\n2020-02-24,2020-02-24,false,19,Fight,2,34,0\r\n",
 }
+ALTERNATIVES = {"text/csv": _content(CSV), "image/png": _content(PNG)}
 NOT_ACCEPTABLE = problem(
     406,
     "The Accept header names none of JSON, CSV and PNG.",
     "Accept lists none of: application/json, text/csv, image/png.",
+)
+CHARTS_NOT_INSTALLED = problem(
+    501,
+    "PNG was asked for, and this server was installed without the charts extra "
+    "(matplotlib): JSON and CSV still answer.",
+    charts.NOT_INSTALLED,
 )
 MEASURES = ("events", "fatalities", "fatalities_unknown")
 
@@ -103,10 +125,10 @@ def _csv(result: dict):
     return table(rows, ["period", "last_period", "imprecise", *named, *MEASURES])
 
 
-def _png(result: dict, measure: str):
+def _png(result: dict, measure: str, content_type: str = "image/png"):
     return current_app.response_class(
         charts.png(result, measure),
-        content_type="image/png",
+        content_type=content_type,
         headers={"Content-Disposition": attachment("png", inline=True)},
     )
 
@@ -115,14 +137,33 @@ def _png(result: dict, measure: str):
 class EventStats(MethodView):
     @blp.etag
     @blp.arguments(EventStatsArgsSchema, location="query")
-    @blp.response(200, EventStatsSchema, example=EXAMPLE, description=DESCRIPTION)
-    @blp.alt_response(200, **CSV)
-    @blp.alt_response(200, **PNG)
+    @blp.response(200, EventStatsSchema, example=EXAMPLE, description=TOLD)
     @blp.alt_response(406, **NOT_ACCEPTABLE)
-    @blp.doc(operationId="getEventStats")
+    @blp.alt_response(501, **CHARTS_NOT_INSTALLED)
+    # CSV and PNG are told beside JSON, not as media types of the 200, which
+    # generated clients would type as one union of a record and a string.
+    @blp.doc(
+        operationId="getEventStats",
+        responses={
+            200: {
+                EXPORT_CONTENT: {"text/csv": _content(CSV), "image/png": _content(PNG)}
+            }
+        },
+    )
+    @negotiated
     def get(self, args):
-        """Count events and fatalities per period and group"""
+        """Count events and fatalities per period and group
+
+        Counts the events GET /events would list with the same filters, and sums their
+        fatalities, per period (`interval`) and per group (`group_by`), with the periods
+        in between as zeros. An event whose dates may fall in more than one period is
+        counted under `imprecise`, with the first and last it may fall in, never guessed
+        into one. JSON by default; `format=csv` gives the same as a table, `format=png`
+        as a chart.
+        """
         chosen = negotiate(args.pop("format", None), ("json", "csv", "png"))
+        if chosen == "png" and not charts.installed():
+            return charts.not_installed()
         measure = args.pop("measure")
         result = stats.event_stats(**args)
         if chosen == "json":
@@ -135,8 +176,22 @@ class EventStatsChart(MethodView):
     @blp.etag
     @blp.arguments(EventStatsChartArgsSchema, location="query")
     @blp.response(200, **{**PNG, "description": CHART})
+    # The same bytes for a client that asks for bytes: generators that know
+    # no image/png (openapi-python-client) read this one as a file.
+    @blp.alt_response(200, **{**PNG, "content_type": OCTETS, "description": CHART})
+    @blp.alt_response(501, **CHARTS_NOT_INSTALLED)
     @blp.doc(operationId="getEventStatsChart")
+    @offers("image/png", OCTETS)
     def get(self, args):
-        """Chart events or fatalities per period and group"""
+        """Chart events or fatalities per period and group
+
+        The counts of GET /events/stats drawn as a PNG line chart, one line per group
+        (the 8 largest, and the others summed), of events or fatalities as `measure`
+        says. Its URL alone makes the chart, as the `src` of an image.
+        """
+        if not charts.installed():
+            return charts.not_installed()
         measure = args.pop("measure")
-        return _png(stats.event_stats(**args), measure)
+        # image/png unless the client prefers plain bytes.
+        chosen = request.accept_mimetypes.best_match(("image/png", OCTETS))
+        return _png(stats.event_stats(**args), measure, chosen or "image/png")
