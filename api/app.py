@@ -105,13 +105,13 @@ def create_app(config: dict | None = None) -> Flask:
     init_caching(app)
     # Ids in paths are 32-bit like the columns they name; larger ones are 404s.
     app.url_map.converters["int"] = BoundedInt
-    init_paths(app)
     init_db(app)
     init_identity(app)
     init_limits(app)
     init_auth(app)
     init_replicas(app)
     init_idempotency(app)
+    init_paths(app)
     init_accept(app)
     init_slots(app)
     api = Api(app)

@@ -12,6 +12,7 @@ from flask import Flask, current_app, request
 from flask_smorest import abort
 
 JSON = ("application/json",)
+READS = ("GET", "HEAD")
 NEGOTIATED = "_negotiated"
 OFFERS = "_offers"
 # Health, readiness and metrics answer whatever a load balancer or scraper
@@ -57,7 +58,8 @@ def _offered() -> tuple[str, ...] | None:
 def init_accept(app: Flask) -> None:
     @app.before_request
     def acceptable():
-        if request.method not in ("GET", "HEAD") or "Accept" not in request.headers:
+        environ = request.environ
+        if "HTTP_ACCEPT" not in environ or environ["REQUEST_METHOD"] not in READS:
             return
         offered = _offered()
         if offered and request.accept_mimetypes.best_match(offered) is None:

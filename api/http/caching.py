@@ -114,29 +114,43 @@ class _AfterRequest:
         self.policies: dict[str | None, tuple[bool, str | None]] = {}
 
     def __call__(self, response):
-        # Read once: every access through the request proxy costs a lookup.
+        # Read once: every access through the request proxy costs a lookup,
+        # and every header lookup lowercases every name; one pass reads the
+        # three this needs.
         req = request._get_current_object()
         environ = req.environ
         endpoint = req.endpoint
-        if endpoint not in self.policies:
-            self.policies[endpoint] = _policy(endpoint)
-        negotiates, read_cache = self.policies[endpoint]
+        policy = self.policies.get(endpoint)
+        if policy is None:
+            policy = self.policies[endpoint] = _policy(endpoint)
+        negotiates, read_cache = policy
         method = environ["REQUEST_METHOD"]
         headers = response.headers
-        compresses = response.mimetype in self.compressible
+        varies = cached = content_type = None
+        for name, value in headers.items():
+            lowered = name.lower()
+            if lowered == "vary":
+                varies = value if varies is None else f"{varies}, {value}"
+            elif lowered == "cache-control":
+                cached = value
+            elif lowered == "content-type":
+                content_type = value
+        mimetype = content_type.split(";", 1)[0].strip() if content_type else None
+        compresses = mimetype in self.compressible
         vary = ["Accept"] if negotiates and method in READS else []
         if compresses:
             vary.append("Accept-Encoding")
         if vary:
-            _add_vary(headers, vary)
-        if method != "OPTIONS" and not headers.getlist("Cache-Control"):
-            cache = _cache_control(method, response.status_code, read_cache, environ)
+            _add_vary(headers, vary, varies)
+        status = response.status_code
+        if method != "OPTIONS" and cached is None:
+            cache = _cache_control(method, status, read_cache, environ)
             if cache is not None:
-                headers["Cache-Control"] = cache
-        if endpoint == SPEC_ENDPOINT and response.status_code == 200:
+                headers.add("Cache-Control", cache)
+        if endpoint == SPEC_ENDPOINT and status == 200:
             response.add_etag()
             response.make_conditional(req)
-        if response.status_code == 304:
+        if status == 304:
             _repeat_validator(response, environ)
         if compresses and self._worth_compressing(response, environ):
             response = self.compress.after_request(response)
@@ -168,18 +182,19 @@ def _policy(endpoint: str | None) -> tuple[bool, str | None]:
     return getattr(reader, NEGOTIATED, False), None
 
 
-def _add_vary(headers, names: list[str]):
-    # One Vary field, values merged: flask-compress reads only the first.
-    present = [
-        value.strip()
-        for field in headers.getlist("Vary")
-        for value in field.split(",")
-        if value.strip()
-    ]
-    known = {value.lower() for value in present}
+def _add_vary(headers, names: list[str], present: str | None):
+    """``names`` added to Vary; ``present`` is what Vary fields said so far.
+
+    One Vary field, values merged: flask-compress reads only the first.
+    """
+    if present is None:
+        headers.add("Vary", ", ".join(names))
+        return
+    values = [value.strip() for value in present.split(",") if value.strip()]
+    known = {value.lower() for value in values}
     added = [name for name in names if name.lower() not in known]
     if added:
-        headers["Vary"] = ", ".join(present + added)
+        headers["Vary"] = ", ".join(values + added)
 
 
 def _cache_control(method: str, status: int, read_cache, environ) -> str | None:

@@ -35,42 +35,37 @@ def _deprecation(day: date) -> str:
 
 
 def init_paths(app: Flask) -> None:
+    """Register after idempotency: this hook then runs before its, so that a
+    replayed 201 repeats the Location it had."""
     deprecated = _deprecation(SLASH_PATHS_DEPRECATED)
     sunset = http_date(SLASH_PATHS_SUNSET)
 
     @app.after_request
-    def announce(response):
-        rule = request.url_rule
-        path = request.path
-        if (
-            rule is not None
-            and len(path) > 1
-            and path.endswith("/")
-            and not rule.rule.endswith("/")
-        ):
-            successor = path.rstrip("/")
-            response.headers["Deprecation"] = deprecated
-            response.headers["Sunset"] = sunset
-            response.headers.add("Link", f'<{successor}>; rel="successor-version"')
-            response.headers.add("Link", f'<{POLICY}>; rel="deprecation"')
+    def finish(response):
+        environ = request.environ
+        path = environ.get("PATH_INFO", "")
+        if len(path) > 1 and path[-1] == "/":
+            rule = request.url_rule
+            if rule is not None and not rule.rule.endswith("/"):
+                headers = response.headers
+                headers.add("Deprecation", deprecated)
+                headers.add("Sunset", sunset)
+                headers.add("Link", f'<{path.rstrip("/")}>; rel="successor-version"')
+                headers.add("Link", f'<{POLICY}>; rel="deprecation"')
+        if response.status_code == 201 and environ["REQUEST_METHOD"] == "POST":
+            _locate(response, path)
         return response
 
-    @app.after_request
-    def locate(response):
-        # A created record's address, so a script need not build it from the
-        # body (RFC 9110 15.3.2). Views that create something else (an import
-        # job) set their own.
-        if (
-            response.status_code == 201
-            and request.method == "POST"
-            and "Location" not in response.headers
-            and response.mimetype == "application/json"
-        ):
-            created = orjson.loads(response.get_data())
-            if isinstance(created, dict) and isinstance(created.get("id"), int):
-                base = canonical_path(request.path)
-                response.headers["Location"] = f"{base}/{created['id']}"
-        return response
+
+def _locate(response, path: str) -> None:
+    # A created record's address, so a script need not build it from the body
+    # (RFC 9110 15.3.2). Views that create something else (an import job) set
+    # their own.
+    if "Location" in response.headers or response.mimetype != "application/json":
+        return
+    created = orjson.loads(response.get_data())
+    if isinstance(created, dict) and isinstance(created.get("id"), int):
+        response.headers["Location"] = f"{canonical_path(path)}/{created['id']}"
 
 
 def canonical_path(path: str) -> str:

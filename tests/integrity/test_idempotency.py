@@ -29,9 +29,19 @@ def test_a_retry_gets_the_first_answer(client):
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json() == first.get_json()
     assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Location"] == first.headers["Location"]
+    assert first.headers["Location"] == f"/events/{first.get_json()['id']}"
     assert again.content_type == first.content_type
     assert _count(client, "/events/") == 1
     assert read_feed(client) == feed
+
+
+def test_a_retry_may_spell_the_path_with_or_without_its_slash(client):
+    first = _post(client, "/events/", EVENT, "retry-slash")
+    again = _post(client, "/events", EVENT, "retry-slash")
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
 
 
 def test_the_same_key_with_another_request_is_refused(client):
