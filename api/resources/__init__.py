@@ -5,6 +5,7 @@ from api.resources import (
     articles,
     batches,
     changes,
+    datasets,
     event_codes,
     events,
     imports,
@@ -36,6 +37,7 @@ def register_blueprints(api):
         changes,
         imports,
         event_codes,
+        datasets,
         keys,
         operations,
     ):

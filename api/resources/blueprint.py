@@ -229,9 +229,10 @@ def operation_id(view_name: str, method: str) -> str:
     """A stable operationId from the view class: Locations.post -> createLocation.
 
     Collections are named in the plural (Locations), single records end in
-    ById or ByCode (LocationById), related lists are the rest (LocationChildren).
+    ById, ByCode or ByName (LocationById), related lists are the rest
+    (LocationChildren).
     """
-    for suffix in ("ById", "ByCode"):
+    for suffix in ("ById", "ByCode", "ByName"):
         if view_name.endswith(suffix):
             return _ITEM_VERBS[method] + view_name.removesuffix(suffix)
     if method == "post":

@@ -18,6 +18,7 @@ from api.http.accept import negotiated
 from api.http.export.columns import ACTORS, ARTICLES, LOCATIONS, Export
 from api.http.export.event_columns import EVENTS
 from api.http.export.slots import hold_slot
+from api.http.export.terms import license_links
 from api.http.paging import PeeweePage
 from api.http.request_guard import PAGINATION_PARAMS as PAGE_ARGS
 from api.resources.blueprint import problem
@@ -92,13 +93,19 @@ def exportable(blp, export: Export):
             if chosen == "json":
                 return func(*args, **kwargs)
             _refuse_shaping(filters)
+            terms = license_links(filters.get("source"))
             if not PAGE_ARGS.isdisjoint(request.args):
                 params = blp.PAGINATION_ARGUMENTS_PARSER.parse(
                     page_args, request, location="query"
                 )
-                return page(blp, params, listing_of(*args, **kwargs), export, chosen)
-            filters["cursor"] = filters.get("cursor") or ""
-            return stream(listing_of(*args, **kwargs), export, chosen)
+                listing = listing_of(*args, **kwargs)
+                response = page(blp, params, listing, export, chosen)
+            else:
+                filters["cursor"] = filters.get("cursor") or ""
+                response = stream(listing_of(*args, **kwargs), export, chosen)
+            for link in terms:
+                response.headers.add("Link", link)
+            return response
 
         _document(view, export)
         view = blp.alt_response(406, **NOT_ACCEPTABLE)(view)
