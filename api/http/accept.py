@@ -15,9 +15,10 @@ JSON = ("application/json",)
 READS = ("GET", "HEAD")
 NEGOTIATED = "_negotiated"
 OFFERS = "_offers"
-# Health, readiness and metrics answer whatever a load balancer or scraper
-# sends: a 406 there would take an instance out of rotation over a header.
-UNCHECKED = "Operations."
+# Health, readiness and metrics: about the service, not records. They answer
+# whatever a load balancer or scraper sends: a 406 there would take an
+# instance out of rotation over a header.
+OPERATIONS = "Operations."
 
 
 def offered(view) -> tuple[str, ...] | None:
@@ -43,15 +44,18 @@ def negotiated(view):
     return view
 
 
+def view_method(endpoint: str | None, method: str):
+    """The function that answers ``method`` at ``endpoint``; None for views that
+    are no resource's (the docs page, the spec, the index)."""
+    view_class = getattr(current_app.view_functions.get(endpoint), "view_class", None)
+    return getattr(view_class, method.lower(), None)
+
+
 def _offered() -> tuple[str, ...] | None:
     endpoint = request.endpoint
-    if endpoint is None or endpoint.startswith(UNCHECKED):
+    if endpoint is None or endpoint.startswith(OPERATIONS):
         return None
-    function = current_app.view_functions.get(endpoint)
-    view_class = getattr(function, "view_class", None)
-    if view_class is None:
-        return None  # the docs page, the spec, the index: not records
-    method = getattr(view_class, request.method.lower(), None)
+    method = view_method(endpoint, request.method)
     return None if method is None else offered(method)
 
 

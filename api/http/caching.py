@@ -16,11 +16,11 @@ one comparison, the Blueprint's, serves both encodings, strongly.
 
 import re
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 
 from flask_compress import Compress
 
-from api.http.accept import NEGOTIATED
+from api.http.accept import OPERATIONS, offered, view_method
 
 # What is worth compressing; images (PNG charts) are compressed already.
 MIMETYPES = [
@@ -173,13 +173,12 @@ def _policy(endpoint: str | None) -> tuple[bool, str | None]:
     (None: it depends on the caller)."""
     if endpoint in (SPEC_ENDPOINT, DOCS_PAGE_ENDPOINT):
         return False, DOCUMENT_CACHE
-    if endpoint is not None and endpoint.startswith("Operations."):
+    if endpoint is not None and endpoint.startswith(OPERATIONS):
         # Health and metrics are about now; a cached one misleads.
         return False, "no-store"
-    view = current_app.view_functions.get(endpoint)
     # Lists and statistics choose their format by Accept themselves.
-    reader = getattr(getattr(view, "view_class", None), "get", None)
-    return getattr(reader, NEGOTIATED, False), None
+    reader = view_method(endpoint, "get")
+    return reader is not None and offered(reader) is None, None
 
 
 def _add_vary(headers, names: list[str], present: str | None):

@@ -50,7 +50,9 @@ def init_paths(app: Flask) -> None:
                 headers = response.headers
                 headers.add("Deprecation", deprecated)
                 headers.add("Sunset", sunset)
-                headers.add("Link", f'<{path.rstrip("/")}>; rel="successor-version"')
+                headers.add(
+                    "Link", f'<{canonical_path(path)}>; rel="successor-version"'
+                )
                 headers.add("Link", f'<{POLICY}>; rel="deprecation"')
         if response.status_code == 201 and environ["REQUEST_METHOD"] == "POST":
             _locate(response, path)

@@ -248,6 +248,14 @@ class Api(flask_smorest.Api):
             lazy=True,
         )
         self.spec.components.header(
+            "LOCATION",
+            {
+                "description": "The path of what the request created: the "
+                "record, or the import job.",
+                "schema": {"type": "string", "example": "/events/7"},
+            },
+        )
+        self.spec.components.header(
             "NEXT_CURSOR",
             {
                 "description": "In a cursor scan, the cursor of the next page "

@@ -77,11 +77,21 @@ class Blueprint(Paging, flask_smorest.Blueprint):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_consistency_doc)
+        self._prepare_doc_cbks.append(self._prepare_location_doc)
 
     def _prepare_consistency_doc(self, doc, doc_info, *, method, **_kwargs):
         # Reads may come from a replica; this header sends one to the primary.
         if method.upper() == "GET" and self.name != "Operations":
             doc.setdefault("parameters", []).append("CONSISTENCY")
+        return doc
+
+    def _prepare_location_doc(self, doc, doc_info, *, method, **_kwargs):
+        # api.http.paths sends the created record's address with a 201; an
+        # import (202) sends its job's.
+        responses = doc.get("responses", {})
+        created = responses.get(201) or responses.get(202)
+        if method.upper() == "POST" and isinstance(created, dict):
+            created.setdefault("headers", {})["Location"] = "LOCATION"
         return doc
 
     # Read when the views are decorated, so a constant rather than a setting.

@@ -144,11 +144,7 @@ class EventStats(MethodView):
     # generated clients would type as one union of a record and a string.
     @blp.doc(
         operationId="getEventStats",
-        responses={
-            200: {
-                EXPORT_CONTENT: {"text/csv": _content(CSV), "image/png": _content(PNG)}
-            }
-        },
+        responses={200: {EXPORT_CONTENT: ALTERNATIVES}},
     )
     @negotiated
     def get(self, args):

@@ -143,3 +143,11 @@ def test_the_chart_comes_as_bytes_to_a_client_asking_for_bytes(anonymous, make_e
     assert response.mimetype == "application/octet-stream"
     assert response.data.startswith(b"\x89PNG\r\n\x1a\n")
     assert anonymous.get("/events/stats.png").mimetype == "image/png"
+
+
+def test_the_document_names_the_location_a_create_sends(anonymous):
+    paths = anonymous.get("/openapi.json").get_json()["paths"]
+    for path in ("/events", "/actors", "/articles", "/locations", "/keys"):
+        headers = paths[path]["post"]["responses"]["201"]["headers"]
+        assert "Location" in headers, path
+    assert "Location" in paths["/imports"]["post"]["responses"]["202"]["headers"]
